@@ -1,1 +1,5 @@
 from . import models, wizards
+
+
+def post_init_hook(env):
+    env["crm.stage"]._spm_translate_renamed_stages()

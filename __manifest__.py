@@ -11,6 +11,19 @@
     "data": [
         "security/spm_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_stage_data.xml",
+        "data/spm_grade_data.xml",
+        "data/spm_assessment_criterion_data.xml",
+        "data/spm_document_type_data.xml",
+        "data/spm_stage_gate_data.xml",
+        "views/spm_grade_views.xml",
+        "views/spm_assessment_criterion_views.xml",
+        "views/spm_document_type_views.xml",
+        "views/spm_stage_gate_views.xml",
+        "views/crm_lead_views.xml",
+        "views/spm_gate_log_views.xml",
+        "views/spm_gate_blocker_report_views.xml",
+        "wizards/spm_gate_override_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -22,5 +35,6 @@
             "sales_project_management/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
 }

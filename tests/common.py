@@ -68,3 +68,55 @@ class SpmCommon(TransactionCase):
         }
         vals.update(values)
         return cls.env["crm.lead"].create(vals)
+
+
+class SpmGateCommon(SpmCommon):
+    """The default governed pipeline and helpers to meet its gates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.stage_lead = ref("crm.stage_lead1")
+        cls.stage_qualification = ref("crm.stage_lead2")
+        cls.stage_initiation = ref("sales_project_management.stage_initiation")
+        cls.stage_requirements = ref("sales_project_management.stage_requirements")
+        cls.stage_solution = ref("sales_project_management.stage_solution")
+        cls.stage_bid = ref("crm.stage_lead3")
+        cls.stage_negotiation = ref("sales_project_management.stage_negotiation")
+        cls.stage_won = ref("crm.stage_lead4")
+        cls.doc_requirements = ref("sales_project_management.doc_type_requirements")
+        cls.doc_solution = ref("sales_project_management.doc_type_solution")
+        cls.gate_requirements_confirmed = ref("sales_project_management.gate_requirements_confirmed")
+        cls.gate_solution_reviewed = ref("sales_project_management.gate_solution_reviewed")
+        cls.gate_legal = ref("sales_project_management.gate_negotiation_legal")
+
+    @classmethod
+    def _meet_lead_gates(cls, lead):
+        """Customer contact person and a logged visit."""
+        lead.partner_id = cls.contact
+        cls.env["calendar.event"].create({
+            "name": "拜访信息中心", "opportunity_id": lead.id, "user_id": lead.user_id.id,
+            "start": "2026-11-02 02:00:00", "stop": "2026-11-02 03:00:00",
+        })
+
+    @classmethod
+    def _meet_qualification_gates(cls, lead, score=4):
+        lead.action_spm_start_assessment()
+        lead.spm_assessment_ids.write({"score": score})
+        lead.write({
+            "spm_customer_budget": 50_000_000,
+            "spm_strategy": "compete",
+            "spm_competitor_ids": [Command.create({"name": "海康威视", "strengths": "品牌", "weaknesses": "价格高"})],
+        })
+
+    @classmethod
+    def _attach(cls, lead, doc_type, name="需求说明书.pdf"):
+        return cls.env["ir.attachment"].create({
+            "name": name, "res_model": "crm.lead", "res_id": lead.id, "raw": b"%PDF-1.4 demo",
+            "spm_document_type_id": doc_type.id,
+        })
+
+    @classmethod
+    def _tick(cls, lead, gate):
+        return cls.env["spm.lead.checklist"].create({"lead_id": lead.id, "gate_id": gate.id})

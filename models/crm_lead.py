@@ -1,0 +1,281 @@
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+
+MANAGER_GROUP = "sales_project_management.group_spm_manager"
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    # Grading (项目等级评定)
+    spm_grade_id = fields.Many2one(
+        "spm.grade", string="Grade", compute="_compute_spm_grade_id", store=True, readonly=False,
+        index="btree_not_null", tracking=True, ondelete="restrict",
+        help="Computed from the expected revenue; a manager may raise it by hand with a reason.")
+    spm_grade_manual = fields.Boolean(
+        "Grade Set by Hand", copy=False, tracking=True,
+        help="Keep the grade chosen by a manager instead of the one the expected revenue gives.")
+    spm_grade_reason = fields.Text("Reason for the Grade", copy=False, tracking=True)
+
+    # Opportunity assessment (项目机会评估)
+    spm_assessment_ids = fields.One2many("spm.lead.assessment", "lead_id", string="Assessment", copy=True)
+    spm_feasibility_score = fields.Float(
+        "Feasibility Score", compute="_compute_spm_feasibility_score", store=True, digits=(3, 2),
+        aggregator="avg", help="Weighted mean of the assessment scores (1 to 5).")
+    spm_competitor_ids = fields.One2many("spm.lead.competitor", "lead_id", string="Competitors", copy=True)
+    spm_strategy = fields.Selection(
+        [("avoid", "Avoid"), ("compete", "Compete"), ("follow", "Follow")], string="Strategy", tracking=True,
+        help="Avoid: do not pursue. Compete: commit resources to win. Follow: keep in touch and watch.")
+    spm_customer_budget = fields.Monetary("Customer Budget", currency_field="company_currency", tracking=True)
+    spm_key_risks = fields.Text("Key Risks")
+
+    # Documents and gates
+    spm_attachment_ids = fields.One2many(
+        "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "crm.lead")])
+    spm_checklist_ids = fields.One2many("spm.lead.checklist", "lead_id", string="Checklist")
+    spm_gate_log_ids = fields.One2many("spm.gate.log", "lead_id", string="Gate Log")
+    spm_gate_ready = fields.Boolean(
+        "Next Stage Open", compute="_compute_spm_gate_status", search="_search_spm_gate_ready",
+        help="Every requirement of the current stage is met, so the opportunity may move forward.")
+    spm_gate_missing = fields.Text("Missing Requirements", compute="_compute_spm_gate_status")
+    spm_gate_met = fields.Integer("Requirements Met", compute="_compute_spm_gate_status")
+    spm_gate_total = fields.Integer("Requirements", compute="_compute_spm_gate_status")
+    spm_next_stage_id = fields.Many2one("crm.stage", string="Next Stage", compute="_compute_spm_gate_status")
+    spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status", sanitize=False)
+
+    @api.depends("expected_revenue", "company_id", "spm_grade_manual")
+    def _compute_spm_grade_id(self):
+        grades = self.env["spm.grade"].sudo().search([])  # pylint: disable=no-search-all
+        for lead in self:
+            automatic = grades._spm_pick(lead.expected_revenue, lead.company_id or self.env.company)
+            if lead.spm_grade_manual and lead.spm_grade_id and lead.spm_grade_id.min_amount >= automatic.min_amount:
+                continue
+            lead.spm_grade_id = automatic
+
+    @api.model
+    def _spm_recompute_automatic_grades(self):
+        """Grade thresholds changed: every lead not graded by hand follows them."""
+        leads = self.with_context(active_test=False).sudo().search([("spm_grade_manual", "=", False)])
+        self.env.add_to_compute(self._fields["spm_grade_id"], leads)
+
+    @api.constrains("spm_grade_id", "spm_grade_manual", "spm_grade_reason", "expected_revenue")
+    def _check_spm_grade(self):
+        grades = self.env["spm.grade"].sudo().search([])  # pylint: disable=no-search-all
+        for lead in self:
+            automatic = grades._spm_pick(lead.expected_revenue, lead.company_id or self.env.company)
+            if lead.spm_grade_manual:
+                if not lead.spm_grade_id:
+                    raise ValidationError(self.env._("“%s”: choose the grade to set by hand.", lead.name))
+                if not (lead.spm_grade_reason or "").strip():
+                    raise ValidationError(self.env._("“%s”: a grade set by hand needs a reason.", lead.name))
+                if lead.spm_grade_id.min_amount < automatic.min_amount:
+                    raise ValidationError(self.env._(
+                        "“%(lead)s”: a grade can only be raised by hand; its expected revenue already makes it "
+                        "“%(grade)s”.", lead=lead.name, grade=automatic.name))
+            elif lead.spm_grade_id != automatic:
+                raise ValidationError(self.env._(
+                    "“%(lead)s”: its expected revenue makes it “%(grade)s”. To choose another grade, a manager "
+                    "sets it by hand with a reason.", lead=lead.name, grade=automatic.name or self.env._("no grade")))
+
+    @api.depends("spm_assessment_ids.score", "spm_assessment_ids.weight")
+    def _compute_spm_feasibility_score(self):
+        for lead in self:
+            scored = lead.spm_assessment_ids.filtered("score")
+            weight = sum(scored.mapped("weight"))
+            lead.spm_feasibility_score = (
+                sum(line.score * line.weight for line in scored) / weight if weight else 0.0)
+
+    # ------------------------------------------------------------
+    # Gate status (what the next move needs, without trying it)
+    # ------------------------------------------------------------
+
+    @api.depends("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids", "spm_feasibility_score",
+                 "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state")
+    @api.depends_context("lang")
+    def _compute_spm_gate_status(self):
+        """Read from the database: gates are decided on saved data, as the engine decides them."""
+        stages = self.env["crm.stage"].sudo().search([])._spm_pipeline_order()  # pylint: disable=no-search-all
+        leads = self.filtered(lambda lead: lead._origin.id)
+        gates = self.env["spm.stage.gate"]._spm_gates_of(leads.stage_id)
+        met = gates._spm_evaluate(leads)
+        for lead in self:
+            stage_gates = gates.filtered(lambda g, stage=lead.stage_id: g.stage_id == stage)
+            pipeline = lead._spm_pipeline(stages)
+            later = pipeline.filtered(lambda s, lead=lead: lead.stage_id and s._spm_key() > lead.stage_id._spm_key())
+            lead.spm_next_stage_id = later[:1]
+            if not lead._origin.id:
+                unmet = stage_gates
+            else:
+                unmet = stage_gates.filtered(lambda g, lead=lead: (lead._origin.id, g.id) not in met)
+            lead.spm_gate_total = len(stage_gates)
+            lead.spm_gate_met = len(stage_gates) - len(unmet)
+            lead.spm_gate_ready = not unmet
+            lead.spm_gate_missing = "\n".join(unmet.mapped("name"))
+            lead.spm_gate_status = Markup("").join(
+                Markup('<div class="%s"><i class="fa %s me-2" role="img"/>%s</div>') % (
+                    "text-danger" if gate in unmet else "text-success",
+                    "fa-times-circle" if gate in unmet else "fa-check-circle",
+                    gate.name,
+                ) for gate in stage_gates
+            ) or Markup('<div class="text-muted">%s</div>') % escape(self.env._("No requirement to leave this stage."))
+
+    def _search_spm_gate_ready(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        gates = self.env["spm.stage.gate"].sudo().search([])  # pylint: disable=no-search-all
+        blocked = self.sudo().with_context(active_test=False)._search(gates._spm_blocked_domain())
+        ready = (operator == "=") == value
+        return [("id", "not in" if ready else "in", blocked)]
+
+    def _spm_pipeline(self, stages):
+        """The stages of this lead's pipeline, in order (``stages`` already ordered)."""
+        self.ensure_one()
+        return stages.filtered(lambda stage: not stage.team_id or stage.team_id == self.team_id)
+
+    @api.model
+    def _spm_initiation_approved_domain(self):
+        """Leads whose initiation (立项) is approved; the initiation workflow extends this."""
+        return expression.FALSE_DOMAIN
+
+    # ------------------------------------------------------------
+    # The gate engine: the only code that lets a lead move forward
+    # ------------------------------------------------------------
+
+    def _spm_gates_bypassed(self):
+        """Module data files (XML records loaded by the superuser) place records as written."""
+        return self.env.su and self.env.context.get("install_mode")
+
+    def _spm_override_wizard(self):
+        """The override wizard confirmed by the current manager, if the move comes from it."""
+        wizard_id = self.env.context.get("spm_gate_override_id")
+        if not wizard_id:
+            return self.env["spm.gate.override.wizard"]
+        wizard = self.env["spm.gate.override.wizard"].sudo().browse(wizard_id).exists()
+        if (not wizard or wizard.create_uid != self.env.user or not (wizard.reason or "").strip()
+                or not self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(self.env._("Only a sales projects manager can pass a stage gate anyway, with a reason."))
+        return wizard
+
+    def _spm_check_stage_moves(self, old_stages):
+        """Refuse forward moves whose gates are not met; log the others.
+
+        :param old_stages: {lead id: crm.stage before the write}, or None when the leads are new
+        """
+        stages = self.env["crm.stage"].sudo().search([])._spm_pipeline_order()  # pylint: disable=no-search-all
+        moves = []
+        for lead in self:
+            new = lead.stage_id
+            old = old_stages.get(lead.id, new) if old_stages is not None else self.env["crm.stage"]
+            if not new or new == old or (old and new._spm_key() < old._spm_key()):
+                continue
+            pipeline = lead._spm_pipeline(stages) | old
+            if old:
+                crossed = pipeline.filtered(lambda s, o=old, n=new: o._spm_key() <= s._spm_key() < n._spm_key())
+            else:
+                crossed = pipeline.filtered(lambda s, n=new: s._spm_key() < n._spm_key())
+                if not crossed:
+                    continue
+            moves.append((lead, old, new, crossed))
+        if not moves:
+            return
+        gates = self.env["spm.stage.gate"]._spm_gates_of(
+            self.env["crm.stage"].union(*(crossed for _lead, _old, _new, crossed in moves)))
+        met = gates._spm_evaluate(self.browse(lead.id for lead, *_rest in moves))
+        override = self._spm_override_wizard()
+        errors, logs = [], []
+        for lead, old, new, crossed in moves:
+            unmet = gates.filtered(lambda g, lead=lead, crossed=crossed: g.stage_id in crossed
+                                   and (lead.id, g.id) not in met)
+            overridden = unmet and override and override.lead_id == lead and override.stage_id == new
+            if unmet and not overridden:
+                errors.append(self.env._(
+                    "“%(lead)s” cannot move to “%(stage)s” yet. Missing:\n%(missing)s",
+                    lead=lead.name, stage=new.name,
+                    missing="\n".join(f"• {gate.name}" for gate in unmet)))
+                continue
+            logs.append({
+                "lead_id": lead.id,
+                "stage_from_id": old.id,
+                "stage_to_id": new.id,
+                "user_id": self.env.uid,
+                "result": "overridden" if overridden else "passed",
+                "reason": override.reason if overridden else False,
+                "missing": "\n".join(unmet.mapped("name")) if overridden else False,
+            })
+        if errors:
+            raise UserError("\n\n".join(errors))
+        self.env["spm.gate.log"].sudo().create(logs)
+
+    def _spm_check_lost_reason(self, vals):
+        if "lost_reason_id" in vals:
+            missing = self if not vals["lost_reason_id"] else self.browse()
+        else:
+            missing = self.filtered(lambda lead: not lead.lost_reason_id)
+        missing = missing.filtered(lambda lead: lead.active and lead.type == "opportunity")
+        if missing:
+            raise UserError(self.env._("Give a lost reason to mark these opportunities as lost: %s",
+                              ", ".join(missing.mapped("name"))))
+
+    def _spm_check_grade_rights(self):
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only a sales projects manager can set the grade of an opportunity by hand."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("spm_grade_manual") or vals.get("spm_grade_reason") for vals in vals_list):
+            self._spm_check_grade_rights()
+        leads = super().create(vals_list)
+        if not self._spm_gates_bypassed():
+            leads._spm_check_stage_moves(None)
+        return leads
+
+    def write(self, vals):
+        if {"spm_grade_manual", "spm_grade_reason"} & set(vals):
+            self._spm_check_grade_rights()
+        if "active" in vals and not vals["active"]:
+            self._spm_check_lost_reason(vals)
+        check_moves = "stage_id" in vals and not self._spm_gates_bypassed()
+        old_stages = {lead.id: lead.stage_id for lead in self} if check_moves else None
+        res = super().write(vals)
+        if check_moves:
+            self._spm_check_stage_moves(old_stages)
+        return res
+
+    def action_set_lost(self, **additional_values):
+        """Write the lost reason before archiving, so that the archive meets the lost-reason rule."""
+        if additional_values:
+            self.write(dict(additional_values))
+        return super().action_set_lost()
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_spm_start_assessment(self):
+        """Add a line for each active criterion the assessment does not score yet."""
+        criteria = self.env["spm.assessment.criterion"].search([])  # pylint: disable=no-search-all
+        for lead in self:
+            todo = criteria - lead.spm_assessment_ids.criterion_id
+            lead.write({"spm_assessment_ids": [fields.Command.create({"criterion_id": c.id}) for c in todo]})
+        return True
+
+    def action_spm_gate_override(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Pass Stage Gate"),
+            "res_model": "spm.gate.override.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_id": self.id, "default_stage_id": self.spm_next_stage_id.id},
+        }
+
+    def action_spm_view_gate_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_gate_log_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
+        return action

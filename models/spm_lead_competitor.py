@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class SpmLeadCompetitor(models.Model):
+    _name = "spm.lead.competitor"
+    _description = "Opportunity Competitor"
+    _order = "lead_id, sequence, id"
+
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char("Competitor", required=True)
+    partner_id = fields.Many2one("res.partner", string="Competitor Contact",
+                                 help="The competitor, when it is a contact.")
+    threat = fields.Selection([("low", "Low"), ("medium", "Medium"), ("high", "High")], default="medium")
+    strengths = fields.Text()
+    weaknesses = fields.Text()

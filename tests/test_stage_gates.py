@@ -1,0 +1,337 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import SpmGateCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStageGates(SpmGateCommon):
+
+    def test_default_pipeline(self):
+        stages = self.env["crm.stage"].search([("team_id", "=", False)])._spm_pipeline_order()
+        self.assertEqual(stages.mapped("name"), [
+            "Lead / Customer Development", "Qualification", "Initiation", "Requirements Analysis",
+            "Solution Design & Review", "Bid / Quotation", "Negotiation", "Won"])
+        self.assertTrue(stages[-1].is_won)
+        self.assertEqual(self.stage_lead.spm_gate_count, 3)
+        self.assertEqual(self.stage_initiation.spm_gate_ids.gate_type, "initiation")
+
+    def test_write_refused_with_every_missing_requirement(self):
+        lead = self._create_lead()
+        with self.assertRaises(UserError) as error:
+            lead.with_user(self.user_sales_east).write({"stage_id": self.stage_qualification.id})
+        message = str(error.exception)
+        for missing in ("Customer", "Contact person", "At least one customer visit logged"):
+            self.assertIn(missing, message)
+        self.assertEqual(lead.stage_id, self.stage_lead, "nothing is half-written")
+        self.assertFalse(lead.spm_gate_log_ids)
+
+    def test_forward_move_passes_and_is_logged(self):
+        lead = self._create_lead()
+        self._meet_lead_gates(lead)
+        self.assertTrue(lead.spm_gate_ready)
+        lead.with_user(self.user_sales_east).write({"stage_id": self.stage_qualification.id})
+        self.assertEqual(lead.stage_id, self.stage_qualification)
+        log = lead.spm_gate_log_ids
+        self.assertEqual(len(log), 1)
+        self.assertEqual((log.stage_from_id, log.stage_to_id, log.user_id, log.result),
+                         (self.stage_lead, self.stage_qualification, self.user_sales_east, "passed"))
+
+    def test_skipping_stages_does_not_skip_their_gates(self):
+        lead = self._create_lead()
+        self._meet_lead_gates(lead)
+        with self.assertRaises(UserError) as error:
+            lead.write({"stage_id": self.stage_requirements.id})
+        message = str(error.exception)
+        self.assertIn("Opportunity assessment (feasibility score at least 3)", message)
+        self.assertIn("Customer budget", message)
+        self.assertIn("Initiation approved", message)
+        self.assertNotIn("Contact person", message)
+
+    def test_backward_move_is_free_and_not_logged(self):
+        lead = self._create_lead()
+        self._meet_lead_gates(lead)
+        lead.stage_id = self.stage_qualification
+        lead.with_user(self.user_sales_east).write({"stage_id": self.stage_lead.id})
+        self.assertEqual(lead.stage_id, self.stage_lead)
+        self.assertEqual(len(lead.spm_gate_log_ids), 1)
+
+    def test_create_in_a_later_stage_requires_the_gates_before_it(self):
+        Lead = self.env["crm.lead"].with_user(self.user_sales_east)
+        values = {"name": "直接立项", "type": "opportunity", "team_id": self.team_east.id,
+                  "user_id": self.user_sales_east.id, "stage_id": self.stage_initiation.id}
+        with self.assertRaises(UserError) as error:
+            Lead.create(values)
+        self.assertIn("Contact person", str(error.exception))
+        self.assertIn("Opportunity assessment (feasibility score at least 3)", str(error.exception))
+        self.assertFalse(self.env["crm.lead"].search([("name", "=", "直接立项")]))
+        # the first stage has nothing before it
+        lead = Lead.create(dict(values, stage_id=self.stage_lead.id))
+        self.assertFalse(lead.spm_gate_log_ids)
+        # created with everything in hand, the move is logged from nowhere
+        full = Lead.create(dict(
+            values, stage_id=self.stage_qualification.id, partner_id=self.contact.id,
+            calendar_event_ids=[Command.create({"name": "拜访", "start": "2026-11-02 02:00:00",
+                                                "stop": "2026-11-02 03:00:00"})]))
+        self.assertEqual(full.spm_gate_log_ids.stage_to_id, self.stage_qualification)
+        self.assertFalse(full.spm_gate_log_ids.stage_from_id)
+
+    def test_import_is_refused_like_a_write(self):
+        Lead = self.env["crm.lead"].with_user(self.user_sales_east)
+        result = Lead.load(["name", "type", "stage_id/id"], [
+            ["导入商机", "opportunity", "sales_project_management.stage_initiation"],
+        ])
+        self.assertFalse(result["ids"])
+        self.assertTrue(any("Contact person" in message["message"] for message in result["messages"]))
+        self.assertFalse(self.env["crm.lead"].search([("name", "=", "导入商机")]))
+
+        lead = self._create_lead()
+        xmlid = lead._export_rows([["id"]])[0][0]
+        result = Lead.load(["id", "stage_id/id"], [[xmlid, "sales_project_management.stage_initiation"]])
+        self.assertFalse(result["ids"])
+        self.assertEqual(lead.stage_id, self.stage_lead)
+
+    def test_mass_edit_moves_all_or_nothing(self):
+        ready = self._create_lead("达标商机")
+        self._meet_lead_gates(ready)
+        blocked = self._create_lead("未达标商机")
+        with self.assertRaises(UserError) as error:
+            (ready | blocked).with_user(self.user_sales_east).write({"stage_id": self.stage_qualification.id})
+        self.assertIn("未达标商机", str(error.exception))
+        self.assertNotIn("达标商机”", str(error.exception).replace("未达标商机”", ""))
+        self.assertEqual((ready | blocked).stage_id, self.stage_lead)
+        self._meet_lead_gates(blocked)
+        (ready | blocked).write({"stage_id": self.stage_qualification.id})
+        self.assertEqual((ready | blocked).stage_id, self.stage_qualification)
+        self.assertEqual(len((ready | blocked).spm_gate_log_ids), 2)
+
+    def test_form_save_is_refused(self):
+        lead = self._create_lead()
+        form = Form(lead.with_user(self.user_sales_east))
+        form.stage_id = self.stage_qualification
+        with self.assertRaises(UserError):
+            form.save()
+        # filling the requirements in the same form passes
+        self._meet_lead_gates(lead)
+        form = Form(lead.with_user(self.user_sales_east))
+        form.stage_id = self.stage_qualification
+        form.save()
+        self.assertEqual(lead.stage_id, self.stage_qualification)
+
+    def test_each_gate_type(self):
+        lead = self._create_lead(expected_revenue=30_000_000)
+        self._meet_lead_gates(lead)  # field (partner_id, calendar_event_ids) and domain (contact) gates
+        lead.stage_id = self.stage_qualification
+
+        # min_score: assessed below 3 is not enough
+        self._meet_qualification_gates(lead, score=2)
+        self.assertEqual(lead.spm_gate_missing, "Opportunity assessment (feasibility score at least 3)")
+        lead.spm_assessment_ids[:3].write({"score": 5})
+        self.assertAlmostEqual(lead.spm_feasibility_score, (25 * 5 + 15 * 5 + 20 * 5 + 20 * 2 + 20 * 2) / 100)
+        self.assertTrue(lead.spm_gate_ready)
+        lead.stage_id = self.stage_initiation
+
+        # initiation: not approved until the initiation workflow says so; a manager overrides
+        self.assertFalse(lead.spm_gate_ready)
+        self.assertEqual(lead.spm_gate_missing, "Initiation approved")
+        self._override(lead, self.stage_requirements, "客户已口头确认，立项流程后补")
+
+        # document + checklist
+        self.assertEqual(lead.spm_gate_met, 0)
+        self._attach(lead, self.doc_solution, "方案.pdf")  # wrong type
+        self.assertEqual(lead.spm_gate_met, 0)
+        attachment = self._attach(lead, self.env["spm.document.type"], "说明书.pdf")
+        attachment.spm_document_type_id = self.doc_requirements  # tagged afterwards, from the lead
+        self.assertEqual((lead.spm_gate_met, lead.spm_gate_total), (1, 2))
+        item = self._tick(lead, self.gate_requirements_confirmed)
+        self.assertEqual((item.user_id, bool(item.date)), (self.env.user, True))
+        self.assertTrue(lead.spm_gate_ready)
+        lead.stage_id = self.stage_solution
+
+        self._attach(lead, self.doc_solution, "解决方案.pdf")
+        self._tick(lead, self.gate_solution_reviewed)
+        lead.stage_id = self.stage_bid
+
+        # domain: a quotation must have been sent
+        self.assertEqual(lead.spm_gate_missing, "Quotation sent to the customer")
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "opportunity_id": lead.id, "company_id": self.company.id,
+            "order_line": [Command.create({"product_id": self.env.ref("product.product_product_4").id})],
+        })
+        self.assertFalse(lead.spm_gate_ready)
+        order.action_quotation_sent()
+        self.assertTrue(lead.spm_gate_ready)
+        lead.stage_id = self.stage_negotiation
+
+        # checklist: legal review, then won is a forward move into the won stage
+        with self.assertRaises(UserError) as error:
+            lead.action_set_won()
+        self.assertIn("Contract reviewed by legal", str(error.exception))
+        self._tick(lead, self.gate_legal)
+        lead.action_set_won()
+        self.assertEqual(lead.stage_id, self.stage_won)
+        self.assertEqual(lead.spm_gate_log_ids.mapped("result").count("overridden"), 1)
+        self.assertEqual(len(lead.spm_gate_log_ids), 7)
+
+    def test_won_from_an_early_stage_checks_every_gate_on_the_way(self):
+        lead = self._create_lead()
+        self._meet_lead_gates(lead)
+        with self.assertRaises(UserError) as error:
+            lead.action_set_won()
+        for missing in ("Customer budget", "Initiation approved", "Quotation sent to the customer",
+                        "Contract reviewed by legal"):
+            self.assertIn(missing, str(error.exception))
+        self.assertNotEqual(lead.stage_id, self.stage_won)
+
+    def test_lost_needs_a_reason(self):
+        lead = self._create_lead()
+        with self.assertRaises(UserError):
+            lead.with_user(self.user_sales_east).action_set_lost()
+        with self.assertRaises(UserError):
+            lead.with_user(self.user_sales_east).write({"active": False})
+        self.assertTrue(lead.active)
+        wizard = self.env["crm.lead.lost"].with_user(self.user_sales_east).create({"lead_ids": lead.ids})
+        with self.assertRaises(UserError):
+            wizard.action_lost_reason_apply()
+        reason = self.env["crm.lost.reason"].create({"name": "预算取消"})
+        wizard.lost_reason_id = reason
+        wizard.action_lost_reason_apply()
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.lost_reason_id, reason)
+        # lost is possible from any stage, without gates
+        other = self._create_lead()
+        other.action_set_lost(lost_reason_id=reason.id)
+        self.assertFalse(other.active)
+
+    def _override(self, lead, stage, reason, user=None):
+        wizard = self.env["spm.gate.override.wizard"].with_user(user or self.user_manager_east).create({
+            "lead_id": lead.id, "stage_id": stage.id, "reason": reason,
+        })
+        wizard.action_confirm()
+        return wizard
+
+    def test_manager_overrides_with_a_reason(self):
+        lead = self._create_lead()
+        wizard = self._override(lead, self.stage_qualification, "总部指定项目，先评估后补拜访")
+        self.assertEqual(lead.stage_id, self.stage_qualification)
+        log = lead.spm_gate_log_ids
+        self.assertEqual((log.result, log.user_id, log.reason), ("overridden", self.user_manager_east, wizard.reason))
+        self.assertIn("Contact person", log.missing)
+        self.assertEqual(self.env["crm.lead"].search([("spm_gate_log_ids.result", "=", "overridden"),
+                                                      ("id", "=", lead.id)]), lead)
+
+    def test_override_needs_a_reason(self):
+        lead = self._create_lead()
+        wizard = self.env["spm.gate.override.wizard"].with_user(self.user_manager_east).create({
+            "lead_id": lead.id, "stage_id": self.stage_qualification.id, "reason": " ",
+        })
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        self.assertEqual(lead.stage_id, self.stage_lead)
+
+    def test_salesperson_cannot_override(self):
+        lead = self._create_lead()
+        with self.assertRaises(AccessError):
+            self.env["spm.gate.override.wizard"].with_user(self.user_sales_east).create({
+                "lead_id": lead.id, "stage_id": self.stage_qualification.id, "reason": "我说可以",
+            })
+        # nor by forging the context with a manager's wizard
+        wizard = self.env["spm.gate.override.wizard"].with_user(self.user_manager_east).create({
+            "lead_id": lead.id, "stage_id": self.stage_qualification.id, "reason": "经理的理由",
+        })
+        with self.assertRaises(AccessError):
+            lead.with_user(self.user_sales_east).with_context(spm_gate_override_id=wizard.id).write(
+                {"stage_id": self.stage_qualification.id})
+        self.assertEqual(lead.stage_id, self.stage_lead)
+        # a manager's override only opens the move it names
+        with self.assertRaises(UserError):
+            lead.with_user(self.user_manager_east).with_context(spm_gate_override_id=wizard.id).write(
+                {"stage_id": self.stage_initiation.id})
+
+    def test_gate_ready_is_searchable(self):
+        ready = self._create_lead("达标")
+        self._meet_lead_gates(ready)
+        blocked = self._create_lead("未达标")
+        leads = ready | blocked
+        Lead = self.env["crm.lead"]
+        self.assertEqual(Lead.search([("id", "in", leads.ids), ("spm_gate_ready", "=", True)]), ready)
+        self.assertEqual(Lead.search([("id", "in", leads.ids), ("spm_gate_ready", "=", False)]), blocked)
+        self.assertEqual(Lead.search([("id", "in", leads.ids), ("spm_gate_ready", "!=", True)]), blocked)
+        self.assertEqual((blocked.spm_gate_met, blocked.spm_gate_total), (0, 3))
+        self.assertEqual(blocked.spm_next_stage_id, self.stage_qualification)
+        self.assertIn("fa-times-circle", blocked.spm_gate_status)
+
+    def test_archived_gate_is_ignored_and_new_gate_applies(self):
+        lead = self._create_lead()
+        self.stage_lead.spm_gate_ids.active = False
+        self.assertTrue(lead.spm_gate_ready)
+        self.env["spm.stage.gate"].create({
+            "name": "预计成交日期", "stage_id": self.stage_lead.id, "gate_type": "field",
+            "field_id": self.env.ref("crm.field_crm_lead__date_deadline").id,
+        })
+        with self.assertRaises(UserError) as error:
+            lead.write({"stage_id": self.stage_qualification.id})
+        self.assertIn("预计成交日期", str(error.exception))
+        lead.write({"date_deadline": "2027-03-31", "stage_id": self.stage_qualification.id})
+
+    def test_team_specific_stage_between(self):
+        """A stage of another team's pipeline is not on this lead's way."""
+        self.env["crm.stage"].create({"name": "华北专用", "sequence": 15, "team_id": self.team_north.id,
+                                      "spm_gate_ids": [Command.create({"name": "华北要求", "gate_type": "domain",
+                                                                       "domain": "[(0, '=', 1)]"})]})
+        lead = self._create_lead()
+        self._meet_lead_gates(lead)
+        lead.stage_id = self.stage_qualification
+
+    def test_invalid_gate_definitions_are_refused(self):
+        Gate = self.env["spm.stage.gate"]
+        for values in ({"gate_type": "field"}, {"gate_type": "document"},
+                       {"gate_type": "min_score", "min_score": 7},
+                       {"gate_type": "domain", "domain": "[('nope', '=', 1)]"}):
+            with self.subTest(values=values), self.assertRaises(ValidationError), self.cr.savepoint():
+                Gate.create(dict(values, name="x", stage_id=self.stage_lead.id))
+
+    def test_salesperson_cannot_configure_gates(self):
+        with self.assertRaises(AccessError):
+            self.env["spm.stage.gate"].with_user(self.user_sales_east).create({
+                "name": "x", "stage_id": self.stage_lead.id, "gate_type": "domain", "domain": "[]"})
+        self.assertTrue(self.env["spm.stage.gate"].with_user(self.user_sales_east).search_count([]))
+
+
+@tagged("post_install", "-at_install")
+class TestGateQueries(SpmGateCommon):
+    """A stage change costs the same queries whatever the number of gates."""
+
+    def _move_cost(self, lead):
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        lead.with_user(self.user_sales_east).write({"stage_id": self.stage_qualification.id})
+        self.env.flush_all()
+        cost = self.cr.sql_log_count - before
+        lead.stage_id = self.stage_lead
+        return cost
+
+    def test_query_count_independent_of_gate_count(self):
+        lead = self._create_lead()
+        self._meet_lead_gates(lead)
+        self.env.flush_all()
+        with self.assertQueryCount(__system__=26):
+            lead.with_user(self.user_sales_east).write({"stage_id": self.stage_qualification.id})
+            self.env.flush_all()
+        lead.stage_id = self.stage_lead
+        self._move_cost(lead)  # warm the registry caches (groups, translations)
+        base = self._move_cost(lead)
+        Gate = self.env["spm.stage.gate"]
+        for i in range(4):
+            Gate.create([
+                {"name": f"字段{i}", "stage_id": self.stage_lead.id, "gate_type": "field",
+                 "field_id": self.env.ref("crm.field_crm_lead__partner_id").id},
+                {"name": f"条件{i}", "stage_id": self.stage_lead.id, "gate_type": "domain",
+                 "domain": "[('partner_id.parent_id', '!=', False)]"},
+                {"name": f"访问{i}", "stage_id": self.stage_lead.id, "gate_type": "field",
+                 "field_id": self.env.ref("crm.field_crm_lead__calendar_event_ids").id},
+            ])
+        self.assertEqual(self.stage_lead.spm_gate_count, 15)
+        self._move_cost(lead)
+        self.assertEqual(self._move_cost(lead), base)
