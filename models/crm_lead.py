@@ -273,6 +273,14 @@ class CrmLead(models.Model):
             "context": {"default_lead_id": self.id, "default_stage_id": self.spm_next_stage_id.id},
         }
 
+    def action_spm_pass_gate(self, stage_id, reason):
+        """Pass the gates up to ``stage_id`` anyway: the override wizard in one call (RPC, data files)."""
+        self.ensure_one()
+        wizard = self.env["spm.gate.override.wizard"].create({
+            "lead_id": self.id, "stage_id": stage_id, "reason": reason,
+        })
+        return wizard.action_confirm()
+
     def action_spm_view_gate_log(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_gate_log_action")

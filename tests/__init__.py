@@ -1,1 +1,1 @@
-from . import test_i18n, test_security, test_stage_gates, test_tours
+from . import test_assessment, test_grading, test_i18n, test_security, test_stage_gates, test_tours

@@ -20,7 +20,10 @@ def demo_xmlids():
     for path in demo_files:
         for node in etree.parse(os.path.join(ROOT, path)).iter("record"):
             xmlid = node.get("id")
-            ids.add(xmlid if "." in xmlid else f"{MODULE}.{xmlid}")
+            xmlid = xmlid if "." in xmlid else f"{MODULE}.{xmlid}"
+            ids.add(xmlid)
+            if node.get("model") == "product.product":  # its template gets a derived xmlid
+                ids.add(f"{xmlid}_product_template")
     return ids
 
 

@@ -335,3 +335,36 @@ class TestGateQueries(SpmGateCommon):
         self.assertEqual(self.stage_lead.spm_gate_count, 15)
         self._move_cost(lead)
         self.assertEqual(self._move_cost(lead), base)
+
+
+@tagged("post_install", "-at_install")
+class TestGateReportsAndLanguage(SpmGateCommon):
+
+    def test_blocker_report(self):
+        self._create_lead("阻塞一", expected_revenue=1_000_000)
+        self._create_lead("阻塞二", expected_revenue=2_000_000, user=self.user_sales_north, team=self.team_north)
+        ready = self._create_lead("畅通", expected_revenue=4_000_000)
+        self._meet_lead_gates(ready)
+        Report = self.env["spm.gate.blocker.report"].with_user(self.user_director)
+        action = Report.action_open_report()
+        rows = Report.search(action["domain"])
+        contact_rows = rows.filtered(
+            lambda r: r.gate_id == self.env.ref("sales_project_management.gate_lead_contact")
+            and r.company_id == self.company)
+        self.assertEqual(sum(contact_rows.mapped("lead_count")), 2)
+        self.assertEqual(sum(contact_rows.mapped("expected_revenue")), 3_000_000)
+        self.assertEqual(contact_rows.team_id, self.team_east | self.team_north)
+        with self.assertRaises(AccessError):
+            self.env["spm.gate.blocker.report"].with_user(self.user_sales_east).action_open_report()
+
+    def test_refusal_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sales_project_management"], ["zh_CN"], overwrite=True)
+        self.user_sales_east.lang = "zh_CN"
+        lead = self._create_lead()
+        with self.assertRaises(UserError) as error:
+            lead.with_user(self.user_sales_east).write({"stage_id": self.stage_initiation.id})
+        message = str(error.exception)
+        self.assertIn("联系人", message)
+        self.assertIn("机会评估", message)
+        self.assertNotIn("Contact person", message)

@@ -19,3 +19,16 @@ class TestTours(HttpCase):
 
     def test_manager_opens_sales_projects_in_chinese(self):
         self.start_tour("/odoo", "spm_menu_tour", login="spm_tour_manager")
+
+    def test_salesperson_meets_the_gate_in_the_browser(self):
+        salesperson = mail_new_test_user(
+            self.env, login="spm_tour_sales", name="王磊", lang="zh_CN",
+            groups=f"base.group_user,{MODULE}.group_spm_user",
+        )
+        lead = self.env["crm.lead"].create({
+            "name": "闸口测试商机", "type": "opportunity", "user_id": salesperson.id,
+            "expected_revenue": 60_000_000,
+        })
+        self.start_tour("/odoo", "spm_gate_tour", login="spm_tour_sales")
+        self.assertEqual(lead.stage_id, self.env.ref("crm.stage_lead1"))
+        self.assertFalse(lead.spm_gate_log_ids)
