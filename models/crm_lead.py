@@ -2,7 +2,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
+from odoo.tools import plaintext2html
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 
@@ -44,6 +44,13 @@ class CrmLead(models.Model):
     spm_gate_met = fields.Integer("Requirements Met", compute="_compute_spm_gate_status")
     spm_gate_total = fields.Integer("Requirements", compute="_compute_spm_gate_status")
     spm_next_stage_id = fields.Many2one("crm.stage", string="Next Stage", compute="_compute_spm_gate_status")
+    # Initiation (立项) and the delivery project
+    spm_initiation_ids = fields.One2many("spm.initiation", "lead_id", string="Initiation Requests")
+    spm_initiation_state = fields.Selection(
+        selection=lambda self: self.env["spm.initiation"]._fields["state"].selection,
+        string="Initiation", compute="_compute_spm_initiation_state")
+    spm_project_id = fields.Many2one("project.project", string="Delivery Project", copy=False,
+                                     index="btree_not_null", ondelete="set null")
     spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status", sanitize=False)
 
     @api.depends("expected_revenue", "company_id", "spm_grade_manual")
@@ -137,8 +144,13 @@ class CrmLead(models.Model):
 
     @api.model
     def _spm_initiation_approved_domain(self):
-        """Leads whose initiation (立项) is approved; the initiation workflow extends this."""
-        return expression.FALSE_DOMAIN
+        """Leads whose initiation (立项) is approved."""
+        return [("spm_initiation_ids.state", "=", "approved")]
+
+    @api.depends("spm_initiation_ids.state")
+    def _compute_spm_initiation_state(self):
+        for lead in self:
+            lead.spm_initiation_state = lead.spm_initiation_ids.sorted("id")[-1:].state or False
 
     # ------------------------------------------------------------
     # The gate engine: the only code that lets a lead move forward
@@ -280,6 +292,36 @@ class CrmLead(models.Model):
             "lead_id": self.id, "stage_id": stage_id, "reason": reason,
         })
         return wizard.action_confirm()
+
+    def action_spm_request_initiation(self):
+        """申请立项: open a request pre-filled from the opportunity (or its open one)."""
+        self.ensure_one()
+        open_request = self.spm_initiation_ids.filtered(lambda r: r.state in ("draft", "submitted", "returned"))[:1]
+        if open_request:
+            return open_request._get_records_action()
+        today = fields.Date.context_today(self)
+        members = [fields.Command.create({"user_id": (self.user_id or self.env.user).id, "role": "manager"})]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Initiation"),
+            "res_model": "spm.initiation",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_lead_id": self.id,
+                "default_expected_revenue": self.expected_revenue,
+                "default_budget": self.spm_customer_budget,
+                "default_objective": self.description,
+                "default_risk_analysis": plaintext2html(self.spm_key_risks) if self.spm_key_risks else False,
+                "default_date_start": today,
+                "default_date_end": self.date_deadline,
+                "default_member_ids": members,
+            },
+        }
+
+    def action_spm_open_project(self):
+        self.ensure_one()
+        return self.spm_project_id._get_records_action()
 
     def action_spm_view_gate_log(self):
         self.ensure_one()

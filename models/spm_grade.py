@@ -19,6 +19,13 @@ class SpmGrade(models.Model):
         help="An opportunity whose expected revenue (in its company's currency) reaches this amount "
              "gets this grade, unless a higher grade applies.")
     description = fields.Text(translate=True)
+    approval_step_ids = fields.One2many("spm.approval.step", "grade_id", string="Approval Chain", copy=True)
+    monitor_group_id = fields.Many2one(
+        "res.groups", string="Monitor Group",
+        help="The project's monitor (监控人) is the approver of this group, or else a member of it.")
+    monitor_user_id = fields.Many2one("res.users", string="Monitor", help="A fixed monitor for projects of this grade.")
+    wbs_template_id = fields.Many2one("spm.wbs.template", string="WBS Template",
+                                      help="Phases and tasks of the delivery project; the default template if empty.")
 
     _sql_constraints = [
         ("min_amount_positive", "CHECK(min_amount >= 0)", "The minimum amount of a grade cannot be negative."),

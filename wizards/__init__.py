@@ -1,1 +1,1 @@
-from . import crm_lead_lost, spm_gate_blocker_report, spm_gate_override_wizard
+from . import crm_lead_lost, spm_gate_blocker_report, spm_gate_override_wizard, spm_initiation_decision_wizard

@@ -1,0 +1,46 @@
+from odoo import fields, models
+
+
+class SpmInitiationApproval(models.Model):
+    """One frozen step of an initiation request's approval chain, and its decision."""
+    _name = "spm.initiation.approval"
+    _description = "Initiation Approval"
+    _order = "initiation_id, round, sequence, id"
+
+    initiation_id = fields.Many2one("spm.initiation", string="Initiation Request", required=True, index=True,
+                                    ondelete="cascade")
+    company_id = fields.Many2one(related="initiation_id.company_id", store=True)
+    step_id = fields.Many2one("spm.approval.step", string="Chain Step", ondelete="set null")
+    round = fields.Integer(default=1, help="Submission the decision belongs to; a returned request starts a new round.")
+    sequence = fields.Integer(default=10)
+    name = fields.Char("Level", required=True)
+    approver_user_id = fields.Many2one("res.users", string="Approver", ondelete="restrict")
+    approver_group_id = fields.Many2one("res.groups", string="Approving Group", ondelete="restrict")
+    state = fields.Selection([
+        ("pending", "Pending"),
+        ("approved", "Approved"),
+        ("rejected", "Rejected"),
+        ("returned", "Returned"),
+        ("skipped", "Not Reached"),
+    ], default="pending", required=True, index=True)
+    comment = fields.Text()
+    decided_by_id = fields.Many2one("res.users", string="Decided By", ondelete="restrict")
+    date = fields.Datetime("Decided On")
+
+    def _spm_approver_users(self):
+        self.ensure_one()
+        if self.approver_user_id:
+            return self.approver_user_id
+        company = self.initiation_id.company_id
+        return self.approver_group_id.sudo().users.filtered(
+            lambda u: u.active and not u.share and (not company or company in u.company_ids))
+
+    def _spm_can_act(self, user):
+        """The approver of this step, never the requester."""
+        self.ensure_one()
+        if self.state != "pending" or user == self.initiation_id.user_id:
+            return False
+        if self.approver_user_id:
+            return user == self.approver_user_id
+        return self.approver_group_id in user.groups_id and (
+            not self.initiation_id.company_id or self.initiation_id.company_id in user.company_ids)

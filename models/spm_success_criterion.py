@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class SpmSuccessCriterion(models.Model):
+    """A success criterion of the project charter (项目章程), e.g. acceptance pass rate ≥ 95 %."""
+    _name = "spm.success.criterion"
+    _description = "Project Success Criterion"
+    _order = "project_id, sequence, id"
+
+    project_id = fields.Many2one("project.project", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="project_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char("Criterion", required=True)
+    comparator = fields.Selection([(">=", "at least"), ("<=", "at most"), ("=", "equal to")], default=">=",
+                                  required=True)
+    target = fields.Float(required=True)
+    unit = fields.Char()
+    actual = fields.Float(help="Measured at closing.")
