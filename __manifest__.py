@@ -38,6 +38,9 @@
         "data/crm_lead_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "sales_project_management/static/src/scss/spm_report.scss",
+        ],
         "web.assets_tests": [
             "sales_project_management/static/tests/tours/**/*",
         ],

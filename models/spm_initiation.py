@@ -1,12 +1,8 @@
-import logging
 
 from markupsafe import Markup
-from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-
-_logger = logging.getLogger(__name__)
 
 EDITABLE_STATES = ("draft", "returned")
 
@@ -194,12 +190,10 @@ class SpmInitiation(models.Model):
 
     def _spm_lock(self):
         """Take the request for this transaction; a concurrent decision fails at once, clearly."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute("SELECT id FROM spm_initiation WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
-        except pg_errors.LockNotAvailable as error:
+        self.env.cr.execute("SELECT id FROM spm_initiation WHERE id IN %s FOR UPDATE SKIP LOCKED", [tuple(self.ids)])
+        if len(self.env.cr.fetchall()) != len(self):
             raise UserError(self.env._(
-                "Another approver is deciding this initiation request right now. Reload it and try again.")) from error
+                "Another approver is deciding this initiation request right now. Reload it and try again."))
         self.invalidate_recordset()
         self.approval_ids.invalidate_recordset()
 
@@ -285,7 +279,7 @@ class SpmInitiation(models.Model):
     def _spm_schedule_activities(self):
         for request in self.sudo():
             line = request.current_approval_id
-            users = line._spm_approver_users() - request.user_id
+            users = line._spm_approver_users().filtered(line._spm_can_act)
             for user in users:
                 request.activity_schedule(
                     "sales_project_management.mail_activity_type_initiation_approval", user_id=user.id,

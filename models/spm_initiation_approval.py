@@ -36,10 +36,13 @@ class SpmInitiationApproval(models.Model):
             lambda u: u.active and not u.share and (not company or company in u.company_ids))
 
     def _spm_can_act(self, user):
-        """The approver of this step, never the requester."""
+        """The approver of this step: never the requester, nor who already approved another level."""
         self.ensure_one()
         if self.state != "pending" or user == self.initiation_id.user_id:
             return False
+        same_round = self.initiation_id.approval_ids.filtered(lambda a: a.round == self.round and a.state == "approved")
+        if user in same_round.decided_by_id:
+            return False  # each level is decided by someone else
         if self.approver_user_id:
             return user == self.approver_user_id
         return self.approver_group_id in user.groups_id and (

@@ -1,1 +1,11 @@
-from . import test_assessment, test_grading, test_i18n, test_security, test_stage_gates, test_tours
+from . import (
+    test_assessment,
+    test_grading,
+    test_i18n,
+    test_initiation,
+    test_initiation_concurrency,
+    test_reports,
+    test_security,
+    test_stage_gates,
+    test_tours,
+)

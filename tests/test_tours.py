@@ -32,3 +32,17 @@ class TestTours(HttpCase):
         self.start_tour("/odoo", "spm_gate_tour", login="spm_tour_sales")
         self.assertEqual(lead.stage_id, self.env.ref("crm.stage_lead1"))
         self.assertFalse(lead.spm_gate_log_ids)
+
+    def test_manager_approves_from_my_approvals(self):
+        salesperson = mail_new_test_user(self.env, login="spm_tour_sales2", name="李娜", lang="zh_CN",
+                                         groups=f"base.group_user,{MODULE}.group_spm_user")
+        team = self.env["crm.team"].create({"name": "华东大区", "user_id": self.manager.id,
+                                            "member_ids": [(4, salesperson.id)]})
+        lead = self.env["crm.lead"].create({"name": "审批测试商机", "type": "opportunity", "user_id": salesperson.id,
+                                            "team_id": team.id, "expected_revenue": 1_000_000})
+        request = self.env["spm.initiation"].with_user(salesperson).create({"lead_id": lead.id})
+        request.with_user(salesperson).action_submit()
+        self.start_tour("/odoo", "spm_approval_tour", login="spm_tour_manager")
+        self.assertEqual(request.state, "approved")
+        self.assertEqual(request.approval_ids.comment, "同意立项")
+        self.assertEqual(lead.spm_project_id, request.project_id)

@@ -113,12 +113,16 @@ def check_system(for_tests):
     if not shutil.which("wkhtmltopdf"):
         missing["wkhtmltopdf (renders QWeb PDF reports)"] = ["wkhtmltopdf"]
     if not shutil.which("fc-list"):
-        missing["fontconfig + a Chinese font (CJK text in PDFs)"] = ["fontconfig", "fonts-noto-cjk"]
+        missing["fontconfig + Chinese fonts (CJK text in PDFs)"] = ["fontconfig", "fonts-noto-cjk",
+                                                                    "fonts-wqy-microhei"]
     else:
         fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
-                               check=False).stdout.strip()
-        if not fonts:
-            missing["a Chinese (CJK) font for PDFs"] = ["fonts-noto-cjk"]
+                               check=False).stdout
+        if "Noto Sans CJK" not in fonts:
+            missing["a Chinese (CJK) font for the web client's PDFs"] = ["fonts-noto-cjk"]
+        if "WenQuanYi Micro Hei" not in fonts:
+            missing["WenQuanYi Micro Hei, the font of the addon's PDF reports (searchable Chinese text)"] = [
+                "fonts-wqy-microhei"]
     if for_tests and not any(shutil.which(b) for b in ("google-chrome", "chromium", "chromium-browser",
                                                         "google-chrome-stable")):
         missing["Chromium (runs the browser tours headless)"] = ["chromium"]

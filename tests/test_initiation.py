@@ -1,0 +1,211 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import SpmGateCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInitiation(SpmGateCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.grade_company = ref("sales_project_management.grade_company")
+        cls.grade_department = ref("sales_project_management.grade_department")
+        cls.grade_office = ref("sales_project_management.grade_office")
+        cls.lead = cls._create_lead("滨江市智慧停车综合管理平台", expected_revenue=60_000_000)
+        cls._meet_lead_gates(cls.lead)
+        cls._meet_qualification_gates(cls.lead)
+        cls.lead.stage_id = cls.stage_qualification
+        cls.lead.stage_id = cls.stage_initiation
+
+    def _request(self, lead=None, user=None):
+        lead = lead or self.lead
+        user = user or lead.user_id
+        action = lead.with_user(user).action_spm_request_initiation()
+        form = Form(self.env["spm.initiation"].with_user(user).with_context(action["context"]))
+        form.objective = "<p>年内完成一期上线</p>"
+        form.scope = "<p>3.2 万泊位接入</p>"
+        return form.save()
+
+    def test_request_is_prefilled_from_the_opportunity(self):
+        request = self._request()
+        self.assertEqual(request.lead_id, self.lead)
+        self.assertEqual(request.expected_revenue, 60_000_000)
+        self.assertEqual(request.budget, 50_000_000)
+        self.assertEqual(request.member_ids.user_id, self.user_sales_east)
+        self.assertEqual(request.state, "draft")
+        self.assertRegex(request.name, r"^LX\d{4}-\d{4}$")
+
+    def test_company_level_chain_and_project(self):
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        self.assertEqual(request.grade_id, self.grade_company)
+        self.assertEqual(request.approval_ids.mapped("name"), ["Sales manager", "Sales director", "General manager"])
+        first = request.approval_ids[0]
+        self.assertEqual(first.approver_user_id, self.user_manager_east, "the team leader approves first")
+        activity = request.activity_ids
+        self.assertEqual(activity.user_id, self.user_manager_east)
+
+        # a salesperson approves nothing; a manager not leading this team cannot take the first step
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_sales_north).action_approve()
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_director).action_approve()
+        request.with_user(self.user_manager_east).action_approve("同意")
+        self.assertEqual(request.current_approval_id.name, "Sales director")
+        self.assertIn(self.user_director, request.activity_ids.user_id)
+        self.assertNotIn(self.user_manager_east, request.activity_ids.user_id)
+        self.assertFalse(self.lead.spm_gate_ready, "立项 is not approved yet")
+
+        request.with_user(self.user_director).action_approve()
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_manager_north).action_approve()  # a manager, not an executive
+        self.assertFalse(request.project_id)
+        request.with_user(self.user_exec).action_approve("公司级重点项目，批准")
+        self.assertEqual(request.state, "approved")
+        self.assertEqual(request.approval_ids.mapped("state"), ["approved"] * 3)
+        self.assertEqual(request.approval_ids.mapped("decided_by_id"),
+                         self.user_manager_east | self.user_director | self.user_exec)
+        self.assertFalse(request.activity_ids)
+
+        project = self.env["project.project"].search([("spm_lead_id", "=", self.lead.id)])
+        self.assertEqual(len(project), 1)
+        self.assertEqual(self.lead.spm_project_id, project)
+        self.assertEqual((project.spm_initiation_id, project.spm_grade_id, project.user_id),
+                         (request, self.grade_company, self.user_sales_east))
+        roles = {m.role: m for m in project.spm_member_ids}
+        self.assertEqual(roles["monitor"].user_id, self.user_exec, "company-level: an executive monitors")
+        self.assertEqual(roles["customer_contact"].partner_id, self.contact)
+        self.assertEqual(project.spm_success_criterion_ids.mapped("target")[:2], [95, 30])
+        self.assertEqual(project.milestone_ids.mapped("name"), [
+            "Requirements survey", "Solution design", "Contract signing", "Delivery and implementation",
+            "Acceptance and collection"])
+        self.assertEqual(len(project.task_ids), 15)
+        self.assertTrue(all(project.task_ids.mapped("milestone_id")))
+        # the 立项 gate is now met
+        self.assertTrue(self.lead.spm_gate_ready)
+        self.lead.with_user(self.user_sales_east).stage_id = self.stage_requirements
+
+    def test_requester_never_approves_their_own_request(self):
+        lead = self._create_lead("经理自己的项目", user=self.user_manager_east, expected_revenue=60_000_000)
+        request = self._request(lead, self.user_manager_east)
+        request.with_user(self.user_manager_east).action_submit()
+        first = request.approval_ids[0]
+        self.assertFalse(first.approver_user_id, "the leader is the requester: the managers decide instead")
+        self.assertEqual(first.approver_group_id, self.env.ref("sales_project_management.group_spm_manager"))
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_manager_east).action_approve()
+        self.assertFalse(request.with_user(self.user_manager_east).can_decide)
+        self.assertNotIn(self.user_manager_east, request.activity_ids.user_id)
+        request.with_user(self.user_director).action_approve()
+        # the requester is also in the Manager group of the second step: still not theirs to decide
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_manager_east).action_approve()
+
+    def test_office_level_needs_only_the_team_leader(self):
+        lead = self._create_lead("小项目", expected_revenue=3_000_000)
+        request = self._request(lead)
+        request.with_user(self.user_sales_east).action_submit()
+        self.assertEqual(request.grade_id, self.grade_office)
+        self.assertEqual(len(request.approval_ids), 1)
+        request.with_user(self.user_manager_east).action_approve()
+        self.assertEqual(request.state, "approved")
+        self.assertTrue(request.project_id)
+
+    def test_rejection_needs_a_comment_and_ends_it(self):
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        with self.assertRaises(UserError):
+            request.with_user(self.user_manager_east).action_reject()
+        request.with_user(self.user_manager_east).action_reject("客户预算未落实，暂不立项")
+        self.assertEqual(request.state, "rejected")
+        self.assertEqual(request.approval_ids.mapped("state"), ["rejected", "skipped", "skipped"])
+        self.assertTrue(any("客户预算未落实" in message.body for message in request.message_ids))
+        with self.assertRaises(UserError):
+            request.with_user(self.user_director).action_approve()
+        with self.assertRaises(UserError):
+            request.with_user(self.user_sales_east).action_submit()
+        self.assertFalse(self.env["project.project"].search([("spm_lead_id", "=", self.lead.id)]))
+
+    def test_return_and_resubmit_keeps_history(self):
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        request.with_user(self.user_manager_east).action_approve()
+        with self.assertRaises(UserError):
+            request.with_user(self.user_director).action_return(" ")
+        request.with_user(self.user_director).action_return("请补充风险分析")
+        self.assertEqual(request.state, "returned")
+        self.assertEqual(request.activity_ids.user_id, self.user_sales_east, "the requester revises")
+        request.with_user(self.user_sales_east).write({"risk_analysis": "<p>财政资金分两年到位</p>"})
+        request.with_user(self.user_sales_east).action_submit()
+        self.assertEqual(request.state, "submitted")
+        self.assertEqual(len(request.approval_ids), 6)
+        self.assertEqual(request.approval_ids.filtered(lambda a: a.round == 1).mapped("state"),
+                         ["approved", "returned", "skipped"])
+        self.assertEqual(request.current_approval_id.round, 2)
+        self.assertEqual(request.current_approval_id.name, "Sales manager", "the chain starts again")
+
+    def test_submitted_request_is_frozen(self):
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        with self.assertRaises(UserError):
+            request.with_user(self.user_sales_east).write({"budget": 1})
+        with self.assertRaises(UserError):
+            request.with_user(self.user_sales_east).unlink()
+        with self.assertRaises(AccessError):
+            self.env["spm.initiation.approval"].with_user(self.user_manager_east).create({
+                "initiation_id": request.id, "name": "fake", "state": "approved"})
+        with self.assertRaises(AccessError):
+            request.approval_ids[0].with_user(self.user_manager_east).write({"state": "approved"})
+
+    def test_decision_wizard(self):
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        action = request.with_user(self.user_manager_east).with_context(spm_decision="returned").action_open_decision()
+        wizard = Form(self.env["spm.initiation.decision.wizard"].with_user(self.user_manager_east).with_context(
+            action["context"]))
+        self.assertEqual(wizard.decision, "returned")
+        wizard.comment = "范围不清"
+        wizard.save().action_confirm()
+        self.assertEqual(request.state, "returned")
+
+    def test_my_approvals(self):
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        Request = self.env["spm.initiation"]
+        self.assertIn(request, Request.with_user(self.user_manager_east).search([("can_decide", "=", True)]))
+        self.assertNotIn(request, Request.with_user(self.user_director).search([("can_decide", "=", True)]))
+        request.with_user(self.user_manager_east).action_approve()
+        self.assertIn(request, Request.with_user(self.user_director).search([("can_decide", "=", True)]))
+        self.assertNotIn(request, Request.with_user(self.user_manager_east).search([("can_decide", "=", True)]))
+
+    def test_salesperson_of_another_team_cannot_see_the_request(self):
+        request = self._request()
+        self.assertFalse(self.env["spm.initiation"].with_user(self.user_sales_north).search([("id", "=", request.id)]))
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_sales_north).read(["name"])
+        self.assertTrue(request.with_user(self.user_director).read(["name"]))
+
+    def test_existing_project_is_reused(self):
+        project = self.env["project.project"].create({"name": "已有项目", "company_id": self.company.id})
+        self.lead.spm_project_id = project
+        lead = self._create_lead("小项目", expected_revenue=3_000_000, spm_project_id=project.id)
+        request = self._request(lead)
+        request.with_user(self.user_sales_east).action_submit()
+        request.with_user(self.user_manager_east).action_approve()
+        self.assertEqual(request.project_id, project)
+        self.assertEqual(project.spm_lead_id, lead)
+        self.assertEqual(self.env["project.project"].search_count([("spm_lead_id", "=", lead.id)]), 1)
+        self.assertEqual(len(project.milestone_ids), 5)
+
+    def test_team_without_leader_cannot_submit(self):
+        team = self.env["crm.team"].create({"name": "无负责人团队", "company_id": self.company.id,
+                                            "member_ids": [Command.link(self.user_sales_east.id)]})
+        lead = self._create_lead("无人审批", team=team, expected_revenue=1_000_000)
+        request = self._request(lead)
+        with self.assertRaises(UserError):
+            request.with_user(self.user_sales_east).action_submit()
+        self.assertEqual(request.state, "draft")

@@ -1,0 +1,57 @@
+import shutil
+import subprocess
+
+from odoo.tests import HttpCase, tagged
+
+from .common import SpmGateCommon
+
+
+def pdf_text(pdf):
+    result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                            check=True)
+    return result.stdout.decode()
+
+
+@tagged("post_install", "-at_install")
+class TestInitiationReports(HttpCase, SpmGateCommon):
+    """The PDFs are rendered by wkhtmltopdf (served by the test server) and read back as text."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not shutil.which("pdftotext"):
+            raise RuntimeError("pdftotext (Debian poppler-utils) is needed to read the PDFs back")
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["sales_project_management"], ["zh_CN"], overwrite=True)
+        (cls.user_sales_east | cls.user_manager_east).lang = "zh_CN"
+        cls.lead = cls._create_lead("滨江一院停车场出入口改造", expected_revenue=3_800_000)
+        cls.request = cls.env["spm.initiation"].with_user(cls.user_sales_east).create({
+            "lead_id": cls.lead.id,
+            "objective": "<p>三个月内完成改造并通过验收</p>",
+            "scope": "<p>门急诊停车场六进六出</p>",
+            "expected_revenue": 3_800_000,
+            "date_start": "2026-12-01",
+            "member_ids": [(0, 0, {"user_id": cls.user_sales_east.id, "role": "manager"})],
+        })
+        cls.request.with_user(cls.user_sales_east).action_submit()
+        cls.request.with_user(cls.user_manager_east).action_approve("同意立项，注意施工期间的交通组织")
+
+    def _render(self, xmlid, record):
+        pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            xmlid, record.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return pdf_text(pdf)
+
+    def test_initiation_report_pdf_in_chinese(self):
+        text = self._render("sales_project_management.action_report_spm_initiation", self.request)
+        for expected in ("立项报告", self.request.name, "滨江一院停车场出入口改造", "三个月内完成改造并通过验收",
+                         "审批记录", "同意立项，注意施工期间的交通组织", "陈强"):
+            self.assertIn(expected, text)
+
+    def test_project_charter_pdf_in_chinese(self):
+        project = self.request.project_id
+        text = self._render("sales_project_management.action_report_spm_project_charter", project)
+        for expected in ("项目章程", "滨江一院停车场出入口改造", "验收通过率", "回款周期", "需求调研", "交付实施",
+                         "项目经理", "王磊"):
+            self.assertIn(expected, text)
