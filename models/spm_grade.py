@@ -21,7 +21,7 @@ class SpmGrade(models.Model):
     description = fields.Text(translate=True)
     approval_step_ids = fields.One2many("spm.approval.step", "grade_id", string="Approval Chain", copy=True)
     monitor_group_id = fields.Many2one(
-        "res.groups", string="Monitor Group",
+        "res.groups",
         help="The project's monitor (监控人) is the approver of this group, or else a member of it.")
     monitor_user_id = fields.Many2one("res.users", string="Monitor", help="A fixed monitor for projects of this grade.")
     wbs_template_id = fields.Many2one("spm.wbs.template", string="WBS Template",

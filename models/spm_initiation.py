@@ -26,7 +26,7 @@ class SpmInitiation(models.Model):
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer")
     user_id = fields.Many2one("res.users", string="Requested By", required=True, readonly=True, index=True,
                               default=lambda self: self.env.user, tracking=True)
-    grade_id = fields.Many2one("spm.grade", string="Grade", readonly=True, tracking=True,
+    grade_id = fields.Many2one("spm.grade", readonly=True, tracking=True,
                                help="The opportunity's grade when the request was submitted.")
     state = fields.Selection([
         ("draft", "Draft"),
@@ -41,15 +41,15 @@ class SpmInitiation(models.Model):
     date_decided = fields.Datetime("Decided On", readonly=True, copy=False)
 
     # 立项报告 content
-    objective = fields.Html("Objective", help="What the project must achieve: revenue, deadline, strategic goal.")
-    scope = fields.Html("Scope")
-    expected_revenue = fields.Monetary("Expected Revenue", currency_field="currency_id")
-    budget = fields.Monetary("Budget", currency_field="currency_id", help="Cost budget of the project.")
+    objective = fields.Html(help="What the project must achieve: revenue, deadline, strategic goal.")
+    scope = fields.Html()
+    expected_revenue = fields.Monetary(currency_field="currency_id")
+    budget = fields.Monetary(currency_field="currency_id", help="Cost budget of the project.")
     date_start = fields.Date("Planned Start")
     date_end = fields.Date("Planned End")
-    milestones = fields.Html("Milestones")
-    risk_analysis = fields.Html("Risk Analysis")
-    resource_needs = fields.Html("Resource Needs")
+    milestones = fields.Html()
+    risk_analysis = fields.Html()
+    resource_needs = fields.Html()
     member_ids = fields.One2many("spm.initiation.member", "initiation_id", string="Proposed Team", copy=True)
 
     approval_ids = fields.One2many("spm.initiation.approval", "initiation_id", string="Approvals", copy=False)
@@ -57,7 +57,7 @@ class SpmInitiation(models.Model):
                                           string="Current Step")
     can_decide = fields.Boolean(compute="_compute_current_approval", search="_search_can_decide",
                                 string="To Decide by Me")
-    project_id = fields.Many2one("project.project", string="Project", readonly=True, copy=False)
+    project_id = fields.Many2one("project.project", readonly=True, copy=False)
 
     _sql_constraints = [
         ("dates_order", "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
@@ -113,10 +113,10 @@ class SpmInitiation(models.Model):
                     ", ".join(locked.mapped("name"))))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_unsubmitted_drafts(self):
         if self.filtered(lambda r: r.state != "draft" or r.approval_ids):
             raise UserError(self.env._("Only a draft request never submitted can be deleted; cancel the others."))
-        return super().unlink()
 
     # ------------------------------------------------------------
     # Workflow

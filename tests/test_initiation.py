@@ -25,7 +25,7 @@ class TestInitiation(SpmGateCommon):
         lead = lead or self.lead
         user = user or lead.user_id
         action = lead.with_user(user).action_spm_request_initiation()
-        form = Form(self.env["spm.initiation"].with_user(user).with_context(action["context"]))
+        form = Form(self.env["spm.initiation"].with_user(user).with_context(**action["context"]))
         form.objective = "<p>年内完成一期上线</p>"
         form.scope = "<p>3.2 万泊位接入</p>"
         return form.save()
@@ -166,7 +166,7 @@ class TestInitiation(SpmGateCommon):
         request.with_user(self.user_sales_east).action_submit()
         action = request.with_user(self.user_manager_east).with_context(spm_decision="returned").action_open_decision()
         wizard = Form(self.env["spm.initiation.decision.wizard"].with_user(self.user_manager_east).with_context(
-            action["context"]))
+            **action["context"]))
         self.assertEqual(wizard.decision, "returned")
         wizard.comment = "范围不清"
         wizard.save().action_confirm()

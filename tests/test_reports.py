@@ -25,7 +25,8 @@ class TestInitiationReports(HttpCase, SpmGateCommon):
         cls.env["ir.module.module"]._load_module_terms(["sales_project_management"], ["zh_CN"], overwrite=True)
         (cls.user_sales_east | cls.user_manager_east).lang = "zh_CN"
         cls.lead = cls._create_lead("滨江一院停车场出入口改造", expected_revenue=3_800_000)
-        cls.request = cls.env["spm.initiation"].with_user(cls.user_sales_east).create({
+        zh = {"lang": "zh_CN"}  # as the web client sends it
+        cls.request = cls.env["spm.initiation"].with_user(cls.user_sales_east).with_context(**zh).create({
             "lead_id": cls.lead.id,
             "objective": "<p>三个月内完成改造并通过验收</p>",
             "scope": "<p>门急诊停车场六进六出</p>",
@@ -33,8 +34,8 @@ class TestInitiationReports(HttpCase, SpmGateCommon):
             "date_start": "2026-12-01",
             "member_ids": [(0, 0, {"user_id": cls.user_sales_east.id, "role": "manager"})],
         })
-        cls.request.with_user(cls.user_sales_east).action_submit()
-        cls.request.with_user(cls.user_manager_east).action_approve("同意立项，注意施工期间的交通组织")
+        cls.request.with_user(cls.user_sales_east).with_context(**zh).action_submit()
+        cls.request.with_user(cls.user_manager_east).with_context(**zh).action_approve("同意立项，注意施工期间的交通组织")
 
     def _render(self, xmlid, record):
         pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(

@@ -363,7 +363,9 @@ class TestGateReportsAndLanguage(SpmGateCommon):
         self.user_sales_east.lang = "zh_CN"
         lead = self._create_lead()
         with self.assertRaises(UserError) as error:
-            lead.with_user(self.user_sales_east).write({"stage_id": self.stage_initiation.id})
+            # as the web client calls it: the user's language is in the context
+            lead.with_user(self.user_sales_east).with_context(lang="zh_CN").write(
+                {"stage_id": self.stage_initiation.id})
         message = str(error.exception)
         self.assertIn("联系人", message)
         self.assertIn("机会评估", message)
