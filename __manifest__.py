@@ -17,8 +17,10 @@
         "data/spm_document_type_data.xml",
         "data/spm_stage_gate_data.xml",
         "data/spm_initiation_data.xml",
+        "data/spm_collection_data.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
+        "reports/spm_collection_report.xml",
         "views/spm_grade_views.xml",
         "views/spm_assessment_criterion_views.xml",
         "views/spm_document_type_views.xml",
@@ -28,6 +30,8 @@
         "views/spm_gate_blocker_report_views.xml",
         "wizards/spm_gate_override_wizard_views.xml",
         "wizards/spm_initiation_decision_wizard_views.xml",
+        "wizards/spm_collection_plan_wizard_views.xml",
+        "views/spm_collection_line_views.xml",
         "views/spm_initiation_views.xml",
         "views/project_project_views.xml",
         "views/spm_wbs_template_views.xml",
@@ -36,6 +40,7 @@
     "demo": [
         "data/spm_demo.xml",
         "data/crm_lead_demo.xml",
+        "data/spm_collection_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

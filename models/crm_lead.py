@@ -51,6 +51,11 @@ class CrmLead(models.Model):
         string="Initiation", compute="_compute_spm_initiation_state")
     spm_project_id = fields.Many2one("project.project", string="Delivery Project", copy=False,
                                      index="btree_not_null", ondelete="set null")
+    spm_contract_amount = fields.Monetary(related="spm_project_id.spm_amount_planned", string="Contract Value",
+                                          currency_field="company_currency")
+    spm_collected_amount = fields.Monetary(related="spm_project_id.spm_amount_received", string="Collected",
+                                           currency_field="company_currency")
+    spm_collection_progress = fields.Float(related="spm_project_id.spm_collection_progress", string="Collected (%)")
     spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status", sanitize=False)
 
     @api.depends("expected_revenue", "company_id", "spm_grade_manual")

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 
 class ProjectProject(models.Model):
@@ -14,6 +15,104 @@ class ProjectProject(models.Model):
     spm_objective = fields.Html("Project Objective")
     spm_member_ids = fields.One2many("spm.project.member", "project_id", string="Project Team")
     spm_success_criterion_ids = fields.One2many("spm.success.criterion", "project_id", string="Success Criteria")
+
+    # Payment collection (回款)
+    spm_acceptance_date = fields.Date("Final Acceptance Date", tracking=True)
+    spm_collection_line_ids = fields.One2many("spm.collection.line", "project_id", string="Collection Plan")
+    spm_collection_confirmed = fields.Boolean("Collection Plan Confirmed", copy=False, tracking=True)
+    spm_currency_id = fields.Many2one("res.currency", compute="_compute_spm_collection")
+    spm_amount_planned = fields.Monetary("Planned", compute="_compute_spm_collection",
+                                         currency_field="spm_currency_id")
+    spm_amount_invoiced = fields.Monetary("Invoiced", compute="_compute_spm_collection",
+                                          currency_field="spm_currency_id")
+    spm_amount_received = fields.Monetary("Received", compute="_compute_spm_collection",
+                                          currency_field="spm_currency_id")
+    spm_collection_progress = fields.Float("Collected (%)", compute="_compute_spm_collection")
+    spm_collection_cycle_days = fields.Integer(
+        "Collection Cycle (days)", compute="_compute_spm_collection",
+        help="Days from the final acceptance (or the last due date) to the last payment, once fully paid.")
+    spm_collection_cycle_target = fields.Float("Collection Cycle Target (days)", compute="_compute_spm_collection")
+    spm_collection_cycle_met = fields.Boolean("Collection Cycle Met", compute="_compute_spm_collection")
+
+    @api.depends("spm_collection_line_ids.amount", "spm_collection_line_ids.amount_invoiced",
+                 "spm_collection_line_ids.amount_received", "spm_collection_line_ids.state",
+                 "spm_collection_line_ids.last_payment_date", "spm_acceptance_date",
+                 "spm_success_criterion_ids.target")
+    def _compute_spm_collection(self):
+        for project in self:
+            lines = project.spm_collection_line_ids.filtered(lambda line: not line.is_cancelled)
+            project.spm_currency_id = lines.currency_id[:1] or project.company_id.currency_id
+            project.spm_amount_planned = sum(lines.mapped("amount"))
+            project.spm_amount_invoiced = sum(lines.mapped("amount_invoiced"))
+            project.spm_amount_received = sum(lines.mapped("amount_received"))
+            project.spm_collection_progress = (
+                100 * project.spm_amount_received / project.spm_amount_planned if project.spm_amount_planned else 0)
+            target = project.spm_success_criterion_ids.filtered(lambda c: c.code == "collection_cycle")
+            project.spm_collection_cycle_target = target[:1].target
+            cycle = 0
+            if lines and all(line.state == "paid" for line in lines):
+                start = project.spm_acceptance_date or max(lines.mapped("due_date") or [False]) or False
+                end = max(lines.mapped("last_payment_date"))
+                cycle = max((end - start).days, 0) if start and end else 0
+            project.spm_collection_cycle_days = cycle
+            project.spm_collection_cycle_met = bool(lines) and all(line.state == "paid" for line in lines) and (
+                not target or cycle <= target[:1].target)
+
+    def action_spm_confirm_collection_plan(self):
+        """Check the plan (percents add up to 100 %, amounts to the order total) and fix the
+        amounts from the percents, rounding on the last installment."""
+        for project in self:
+            lines = project.spm_collection_line_ids.filtered(lambda line: not line.is_cancelled)
+            if not lines:
+                raise UserError(self.env._("The project %s has no collection plan.", project.name))
+            for order in lines.sale_order_id:
+                order_lines = lines.filtered(lambda line, order=order: line.sale_order_id == order).sorted("sequence")
+                if round(sum(order_lines.mapped("percent")), 2) != 100:
+                    raise UserError(self.env._(
+                        "The installments of %(order)s add up to %(total)s %%, not 100 %%.",
+                        order=order.name, total=round(sum(order_lines.mapped("percent")), 2)))
+                currency = order.currency_id
+                remaining = order.amount_total
+                for line in order_lines[:-1]:
+                    if not line.amount_invoiced:
+                        line.amount = currency.round(order.amount_total * line.percent / 100)
+                    remaining -= line.amount
+                order_lines[-1].amount = currency.round(remaining)
+                if currency.compare_amounts(sum(order_lines.mapped("amount")), order.amount_total):
+                    raise UserError(self.env._("The installments of %s do not add up to the order total.",
+                                               order.name))
+            project.spm_collection_confirmed = True
+        return True
+
+    def action_spm_apply_collection_template(self, template, order):
+        """Replace the plan's not-invoiced installments by those of a template, in one click."""
+        self.ensure_one()
+        if isinstance(template, int):  # called over RPC or from a data file with ids
+            template = self.env["spm.collection.template"].browse(template)
+        if isinstance(order, int):
+            order = self.env["sale.order"].browse(order)
+        if order.state != "sale":
+            raise UserError(self.env._("Confirm the sale order before planning its collection."))
+        milestones = self.milestone_ids.sorted(lambda m: (m.deadline or fields.Date.today(), m.id))
+        self.spm_collection_line_ids.filtered(lambda line: not line.invoice_ids).unlink()
+        start = order.date_order.date()
+        values = []
+        for tline in template.line_ids:
+            vals = {"project_id": self.id, "sale_order_id": order.id, "name": tline.name,
+                    "sequence": tline.sequence, "percent": tline.percent, "trigger": tline.trigger,
+                    "offset_days": tline.offset_days if tline.trigger != "date" else 0}
+            if tline.trigger == "date":
+                vals["trigger_date"] = start + timedelta(days=tline.offset_days)
+            elif tline.trigger == "milestone":
+                milestone = milestones[tline.milestone_sequence - 1:tline.milestone_sequence]
+                if not milestone:
+                    raise UserError(self.env._("The project %(project)s has no milestone number %(number)s.",
+                                               project=self.name, number=tline.milestone_sequence))
+                vals["milestone_id"] = milestone.id
+            values.append(vals)
+        self.env["spm.collection.line"].create(values)
+        self.spm_collection_confirmed = False
+        return self.action_spm_confirm_collection_plan()
 
     def _spm_setup_from_initiation(self, request):
         """Team, charter and WBS of a project whose initiation was just approved."""
@@ -30,11 +129,14 @@ class ProjectProject(models.Model):
         if monitor and "monitor" not in roles:
             members.append(Command.create({"role": "monitor", "user_id": monitor.id, "sequence": 9}))
         criteria = [] if self.spm_success_criterion_ids else [
-            Command.create({"sequence": 1, "name": self.env._("Acceptance pass rate"), "comparator": ">=",
+            Command.create({"sequence": 1, "code": "acceptance_rate", "name": self.env._("Acceptance pass rate"),
+                            "comparator": ">=",
                             "target": 95, "unit": "%"}),
-            Command.create({"sequence": 2, "name": self.env._("Collection cycle"), "comparator": "<=",
+            Command.create({"sequence": 2, "code": "collection_cycle", "name": self.env._("Collection cycle"),
+                            "comparator": "<=",
                             "target": 30, "unit": self.env._("days")}),
-            Command.create({"sequence": 3, "name": self.env._("Revenue target"), "comparator": ">=",
+            Command.create({"sequence": 3, "code": "revenue", "name": self.env._("Revenue target"),
+                            "comparator": ">=",
                             "target": request.expected_revenue, "unit": request.currency_id.name}),
         ]
         self.write({"spm_member_ids": members, "spm_success_criterion_ids": criteria})

@@ -11,6 +11,7 @@ class SpmSuccessCriterion(models.Model):
     company_id = fields.Many2one(related="project_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char("Criterion", required=True)
+    code = fields.Char(help="Technical key of a criterion measured by the addon, e.g. collection_cycle.")
     comparator = fields.Selection([(">=", "at least"), ("<=", "at most"), ("=", "equal to")], default=">=",
                                   required=True)
     target = fields.Float(required=True)

@@ -1,5 +1,6 @@
 from . import (
     test_assessment,
+    test_collection,
     test_grading,
     test_i18n,
     test_initiation,

@@ -1,1 +1,7 @@
-from . import crm_lead_lost, spm_gate_blocker_report, spm_gate_override_wizard, spm_initiation_decision_wizard
+from . import (
+    crm_lead_lost,
+    spm_collection_plan_wizard,
+    spm_gate_blocker_report,
+    spm_gate_override_wizard,
+    spm_initiation_decision_wizard,
+)

@@ -1,0 +1,249 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+TRIGGERS = [
+    ("date", "On a date"),
+    ("milestone", "Milestone reached"),
+    ("acceptance", "After final acceptance"),
+]
+INVOICING_GROUPS = ("account.group_account_invoice", "sales_project_management.group_spm_manager")
+# an installment whose trigger happened may be invoiced up to this many days before it falls due
+INVOICE_AHEAD_DAYS = 30
+
+
+class SpmCollectionLine(models.Model):
+    """One installment of a sales project's payment collection plan (回款计划).
+
+    Invoices are made by the sale order's own invoicing (down payments, then the final invoice
+    that deducts them); what was invoiced and received is derived, in ``_compute_collection``,
+    from the posted invoices, their credit notes and their reconciliation with payments.
+    """
+    _name = "spm.collection.line"
+    _description = "Payment Collection Installment"
+    _order = "project_id, sequence, id"
+
+    project_id = fields.Many2one("project.project", required=True, index=True, ondelete="cascade")
+    sale_order_id = fields.Many2one("sale.order", string="Sale Order", required=True, index=True,
+                                    ondelete="restrict", domain="[('state', '=', 'sale')]")
+    company_id = fields.Many2one(related="sale_order_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="sale_order_id.currency_id", store=True)
+    partner_id = fields.Many2one(related="sale_order_id.partner_id", string="Customer", store=True, index=True)
+    user_id = fields.Many2one(related="sale_order_id.user_id", string="Salesperson", store=True, index=True)
+    team_id = fields.Many2one(related="sale_order_id.team_id", string="Sales Team", store=True, index=True)
+    grade_id = fields.Many2one(related="project_id.spm_grade_id", store=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char("Installment", required=True)
+    percent = fields.Float("Percent", digits=(5, 2), help="Share of the order total.")
+    amount = fields.Monetary(currency_field="currency_id")
+    trigger = fields.Selection(TRIGGERS, required=True, default="date")
+    trigger_date = fields.Date("Planned Date")
+    milestone_id = fields.Many2one("project.milestone", string="Milestone", ondelete="restrict",
+                                   domain="[('project_id', '=', project_id)]")
+    offset_days = fields.Integer("Days After", help="Days after the milestone or the final acceptance.")
+    due_date = fields.Date(compute="_compute_due_date", store=True, index=True)
+    is_cancelled = fields.Boolean("Cancelled", copy=False)
+
+    invoice_ids = fields.Many2many("account.move", "spm_collection_line_account_move_rel", "line_id", "move_id",
+                                   string="Invoices", copy=False, readonly=True)
+    amount_invoiced = fields.Monetary(compute="_compute_collection", store=True, currency_field="currency_id")
+    amount_received = fields.Monetary(compute="_compute_collection", store=True, currency_field="currency_id")
+    amount_outstanding = fields.Monetary(compute="_compute_collection", store=True, currency_field="currency_id")
+    last_payment_date = fields.Date(compute="_compute_collection", store=True)
+    state = fields.Selection([
+        ("planned", "Planned"),
+        ("to_invoice", "To Invoice"),
+        ("invoiced", "Invoiced"),
+        ("partial", "Partially Paid"),
+        ("paid", "Paid"),
+        ("cancelled", "Cancelled"),
+    ], compute="_compute_collection", store=True, index=True)
+    reminder_before_sent = fields.Boolean(copy=False)
+    reminder_due_sent = fields.Boolean(copy=False)
+    escalation_sent = fields.Boolean(copy=False)
+
+    @api.constrains("percent", "amount", "trigger", "trigger_date", "milestone_id", "offset_days")
+    def _check_line(self):
+        for line in self:
+            if line.percent < 0 or line.percent > 100:
+                raise ValidationError(self.env._("“%s”: the percent lies between 0 and 100.", line.name))
+            if line.amount < 0:
+                raise ValidationError(self.env._("“%s”: the amount cannot be negative.", line.name))
+            if line.offset_days < 0:
+                raise ValidationError(self.env._("“%s”: the days after cannot be negative.", line.name))
+            if line.trigger == "date" and not line.trigger_date:
+                raise ValidationError(self.env._("“%s” is due on a date: give the date.", line.name))
+            if line.trigger == "milestone" and not line.milestone_id:
+                raise ValidationError(self.env._("“%s” is due at a milestone: choose it.", line.name))
+            if line.milestone_id and line.milestone_id.project_id != line.project_id:
+                raise ValidationError(self.env._("“%s”: the milestone belongs to another project.", line.name))
+
+    @api.depends("trigger", "trigger_date", "offset_days", "milestone_id.deadline", "milestone_id.reached_date",
+                 "project_id.spm_acceptance_date")
+    def _compute_due_date(self):
+        for line in self:
+            offset = timedelta(days=line.offset_days)
+            if line.trigger == "date":
+                line.due_date = line.trigger_date
+            elif line.trigger == "milestone":
+                base = line.milestone_id.reached_date or line.milestone_id.deadline
+                line.due_date = base and base + offset
+            else:
+                acceptance = line.project_id.spm_acceptance_date
+                line.due_date = acceptance and acceptance + offset
+
+    def _spm_trigger_met(self, today):
+        """Due for invoicing: its event happened (milestone reached, project accepted) and it falls
+        due within ``INVOICE_AHEAD_DAYS``."""
+        self.ensure_one()
+        if self.trigger == "milestone" and not self.milestone_id.is_reached:
+            return False
+        if self.trigger == "acceptance" and not self.project_id.spm_acceptance_date:
+            return False
+        return bool(self.due_date and self.due_date <= today + timedelta(days=INVOICE_AHEAD_DAYS))
+
+    @api.depends("amount", "is_cancelled", "due_date", "trigger", "milestone_id.is_reached",
+                 "project_id.spm_acceptance_date", "invoice_ids.state", "invoice_ids.amount_total",
+                 "invoice_ids.reversal_move_ids.state", "invoice_ids.reversal_move_ids.amount_total",
+                 "invoice_ids.line_ids.matched_credit_ids.debit_amount_currency",
+                 "invoice_ids.line_ids.matched_credit_ids.credit_move_id.date")
+    def _compute_collection(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            invoices = line.invoice_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice")
+            refunds = invoices.reversal_move_ids.filtered(lambda m: m.state == "posted")
+            received, dates = 0.0, []
+            for receivable in invoices.line_ids.filtered(lambda ml: ml.account_type == "asset_receivable"):
+                for partial in receivable.matched_credit_ids:
+                    if partial.credit_move_id.move_id in refunds:
+                        continue  # a credit note is not money received
+                    received += partial.debit_amount_currency
+                    dates.append(partial.credit_move_id.date)
+            invoiced = sum(invoices.mapped("amount_total")) - sum(refunds.mapped("amount_total"))
+            currency = line.currency_id or self.env.company.currency_id
+            line.amount_invoiced = invoiced
+            line.amount_received = received
+            line.amount_outstanding = (line.amount - received) if not line.is_cancelled else 0.0
+            line.last_payment_date = max(dates) if dates else False
+            if line.is_cancelled:
+                line.state = "cancelled"
+            elif line.amount and currency.compare_amounts(received, line.amount) >= 0:
+                line.state = "paid"
+            elif currency.compare_amounts(received, 0) > 0:
+                line.state = "partial"
+            elif currency.compare_amounts(invoiced, 0) > 0:
+                line.state = "invoiced"
+            elif line._spm_trigger_met(today):
+                line.state = "to_invoice"
+            else:
+                line.state = "planned"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        for line in self:
+            if line.invoice_ids.filtered(lambda m: m.state == "posted"):
+                raise UserError(self.env._("The installment “%s” has a posted invoice and cannot be deleted; "
+                                           "cancel it instead.", line.name))
+
+    # ------------------------------------------------------------
+    # Invoicing through the sale order
+    # ------------------------------------------------------------
+
+    def _spm_active_invoices(self):
+        """Invoices of the line still standing: draft or posted, not reversed by a posted credit note."""
+        self.ensure_one()
+        return self.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state in ("draft", "posted")
+            and not m.reversal_move_ids.filtered(lambda r: r.state == "posted"))
+
+    def action_create_invoice(self):
+        """Invoice this installment through its sale order: a down payment, or the final invoice
+        (deducting the down payments) for the last installment not yet invoiced."""
+        self.ensure_one()
+        if not self.env.su and not any(self.env.user.has_group(g) for g in INVOICING_GROUPS):
+            raise AccessError(self.env._("Only an accountant or a sales projects manager invoices installments."))
+        self.env.cr.execute("SELECT id FROM spm_collection_line WHERE id = %s FOR UPDATE SKIP LOCKED", [self.id])
+        if not self.env.cr.fetchall():
+            raise UserError(self.env._("This installment is being invoiced right now."))
+        self.invalidate_recordset()
+        if self._spm_active_invoices():
+            raise UserError(self.env._("The installment “%s” is already invoiced.", self.name))
+        if self.state != "to_invoice":
+            raise UserError(self.env._("The installment “%s” is not due for invoicing yet.", self.name))
+        order = self.sale_order_id
+        if order.state != "sale":
+            raise UserError(self.env._("The sale order %s is not confirmed.", order.name))
+        siblings = self.project_id.spm_collection_line_ids.filtered(
+            lambda line: line.sale_order_id == order and not line.is_cancelled and line != self)
+        is_last = all(line._spm_active_invoices() for line in siblings)
+        # the user's right to invoice installments is checked above; the sale order's own invoicing
+        # (down payment lines, invoice) then runs whatever their sales rights
+        order = order.sudo().with_company(order.company_id)
+        if is_last:
+            invoice = order._create_invoices(final=True)
+        else:
+            wizard = self.env["sale.advance.payment.inv"].sudo().with_company(order.company_id).with_context(
+                active_model="sale.order", active_ids=order.ids).create({
+                    "advance_payment_method": "fixed",
+                    "fixed_amount": self.amount,
+                    "sale_order_ids": [fields.Command.set(order.ids)],
+                })
+            invoice = wizard._create_invoices(order)
+        if not invoice:
+            raise UserError(self.env._("The sale order %s has nothing left to invoice.", order.name))
+        invoice.write({"invoice_date_due": self.due_date or invoice.invoice_date_due,
+                       "ref": f"{self.project_id.name} · {self.name}"})
+        invoice.action_post()
+        invoice.message_post(body=self.env._("Invoice of the installment “%(line)s” of %(project)s, by %(user)s.",
+                                             line=self.name, project=self.project_id.name, user=self.env.user.name))
+        self.sudo().invoice_ids = [fields.Command.link(invoice.id)]
+        return invoice.with_env(self.env)
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        return self.invoice_ids._get_records_action(name=self.env._("Invoices"))
+
+    def action_cancel(self):
+        if self.filtered(lambda line: line._spm_active_invoices().filtered(lambda m: m.state == "posted")):
+            raise UserError(self.env._("Reverse the invoice of an installment before cancelling it."))
+        self.is_cancelled = True
+
+    # ------------------------------------------------------------
+    # Reminders
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_collection_reminders(self):
+        """Daily: refresh date-triggered states, remind salespeople before and on the due date,
+        escalate to the team leader after 30 days overdue. Each reminder is sent once."""
+        today = fields.Date.context_today(self)
+        days_before = int(self.env["ir.config_parameter"].sudo().get_param(
+            "sales_project_management.collection_reminder_days", 7))
+        planned = self.search([("state", "=", "planned"),
+                               ("due_date", "<=", today + timedelta(days=INVOICE_AHEAD_DAYS))])
+        self.env.add_to_compute(self._fields["state"], planned)
+        planned.flush_recordset()
+        open_lines = self.search([("state", "not in", ("paid", "cancelled")), ("due_date", "!=", False)])
+        activity_type = "sales_project_management.mail_activity_type_collection"
+        for line in open_lines:
+            salesperson = line.user_id or line.project_id.user_id
+            if not line.reminder_before_sent and today < line.due_date <= today + timedelta(days=days_before):
+                line.project_id.activity_schedule(
+                    activity_type, date_deadline=line.due_date, user_id=salesperson.id,
+                    summary=self.env._("%(line)s due on %(date)s", line=line.name, date=line.due_date))
+                line.reminder_before_sent = True
+            if not line.reminder_due_sent and line.due_date <= today:
+                line.project_id.activity_schedule(
+                    activity_type, date_deadline=today, user_id=salesperson.id,
+                    summary=self.env._("%(line)s is due: collect %(amount)s", line=line.name,
+                                       amount=line.amount_outstanding))
+                line.reminder_due_sent = True
+            leader = line.team_id.user_id
+            if not line.escalation_sent and leader and (today - line.due_date).days > 30:
+                line.project_id.activity_schedule(
+                    activity_type, date_deadline=today, user_id=leader.id,
+                    summary=self.env._("Escalation: %(line)s overdue for %(days)s days",
+                                       line=line.name, days=(today - line.due_date).days))
+                line.escalation_sent = True
+        return True

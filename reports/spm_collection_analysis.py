@@ -1,0 +1,63 @@
+from odoo import fields, models
+
+BUCKETS = [
+    ("not_due", "Not Due"),
+    ("1_30", "1–30 Days"),
+    ("31_60", "31–60 Days"),
+    ("61_90", "61–90 Days"),
+    ("over_90", "Over 90 Days"),
+]
+
+
+def bucket_sql(days):
+    """SQL CASE giving the aging bucket of ``days`` overdue (an SQL expression)."""
+    return f"""CASE WHEN {days} <= 0 THEN 'not_due' WHEN {days} <= 30 THEN '1_30'
+                    WHEN {days} <= 60 THEN '31_60' WHEN {days} <= 90 THEN '61_90' ELSE 'over_90' END"""
+
+
+class SpmCollectionAnalysis(models.Model):
+    """回款跟踪表: the installments with their overdue days and aging bucket as of today."""
+    _name = "spm.collection.analysis"
+    _description = "Payment Collection Tracking"
+    _auto = False
+    _order = "due_date, id"
+
+    line_id = fields.Many2one("spm.collection.line", string="Installment", readonly=True)
+    name = fields.Char("Installment Name", readonly=True)
+    project_id = fields.Many2one("project.project", readonly=True)
+    sale_order_id = fields.Many2one("sale.order", string="Sale Order", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    grade_id = fields.Many2one("spm.grade", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    state = fields.Selection(related="line_id.state")
+    due_date = fields.Date(readonly=True)
+    amount = fields.Monetary("Planned", readonly=True)
+    amount_invoiced = fields.Monetary("Invoiced", readonly=True)
+    amount_received = fields.Monetary("Received", readonly=True)
+    amount_outstanding = fields.Monetary("Outstanding", readonly=True)
+    amount_overdue = fields.Monetary("Overdue Amount", readonly=True)
+    overdue_days = fields.Integer("Overdue Days", readonly=True, aggregator="max")
+    bucket = fields.Selection(BUCKETS, string="Aging", readonly=True)
+    is_overdue = fields.Boolean("Overdue", readonly=True)
+    is_to_invoice = fields.Boolean("Due, Not Invoiced", readonly=True)
+
+    @property
+    def _table_query(self):
+        days = "(CURRENT_DATE - l.due_date)"
+        return f"""
+            SELECT l.id, l.id AS line_id, l.name, l.project_id, l.sale_order_id, l.partner_id, l.user_id,
+                   l.team_id, l.grade_id, l.company_id, l.currency_id, l.due_date,
+                   l.amount, l.amount_invoiced, l.amount_received, l.amount_outstanding,
+                   CASE WHEN {days} > 0 AND l.amount_outstanding > 0 THEN l.amount_outstanding ELSE 0 END
+                       AS amount_overdue,
+                   CASE WHEN {days} > 0 AND l.amount_outstanding > 0 THEN {days} ELSE 0 END AS overdue_days,
+                   CASE WHEN l.amount_outstanding > 0 AND l.due_date IS NOT NULL
+                        THEN {bucket_sql(days)} ELSE 'not_due' END AS bucket,
+                   ({days} > 0 AND l.amount_outstanding > 0) IS TRUE AS is_overdue,
+                   (l.state = 'to_invoice') AS is_to_invoice
+              FROM spm_collection_line l
+             WHERE l.state != 'cancelled'
+        """

@@ -1,0 +1,242 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import SpmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCollection(SpmCommon):
+    """A 30/40/30 plan on a confirmed order of 1,000,000, invoiced and collected through Odoo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["account.chart.template"].try_loading("generic_coa", cls.company, install_demo=False)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
+        cls.user_accountant.groups_id += cls.env.ref("account.group_account_invoice")
+        cls.today = fields.Date.context_today(cls.env["spm.collection.line"])
+        cls.product = cls.env["product.product"].create({
+            "name": "智慧停车系统集成服务", "type": "service", "invoice_policy": "order", "list_price": 1_000_000,
+            "taxes_id": [Command.clear()], "company_id": cls.company.id,
+        })
+        cls.project = cls.env["project.project"].create({
+            "name": "滨江智慧停车一期", "company_id": cls.company.id, "user_id": cls.user_sales_east.id,
+            "partner_id": cls.customer.id, "allow_milestones": True,
+        })
+        cls.milestones = cls.env["project.milestone"].create([
+            {"name": name, "project_id": cls.project.id, "deadline": cls.today + timedelta(days=30 * i)}
+            for i, name in enumerate(["需求调研", "方案设计", "合同签订", "交付实施", "验收回款"], 1)])
+        cls.order = cls.env["sale.order"].create({
+            "partner_id": cls.customer.id, "company_id": cls.company.id, "user_id": cls.user_sales_east.id,
+            "team_id": cls.team_east.id, "project_id": cls.project.id,
+            "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1,
+                                           "price_unit": 1_000_000, "tax_id": [Command.clear()]})],
+        })
+        cls.order.action_confirm()
+        cls.template = cls.env.ref("sales_project_management.collection_template_30_40_30")
+
+    def _plan(self):
+        self.project.action_spm_apply_collection_template(self.template, self.order)
+        return self.project.spm_collection_line_ids.sorted("sequence")
+
+    def _pay(self, invoice, amount, date=None):
+        return self.env["account.payment.register"].with_user(self.user_accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids).create({
+                "amount": amount, "payment_date": date or self.today,
+            })._create_payments()
+
+    def test_template_makes_a_confirmed_plan(self):
+        advance, delivery, acceptance = self._plan()
+        self.assertEqual([line.percent for line in (advance, delivery, acceptance)], [30, 40, 30])
+        self.assertEqual([line.amount for line in (advance, delivery, acceptance)], [300_000, 400_000, 300_000])
+        self.assertTrue(self.project.spm_collection_confirmed)
+        self.assertEqual(advance.due_date, self.order.date_order.date())
+        self.assertEqual(delivery.milestone_id, self.milestones[3])
+        self.assertEqual((advance.state, delivery.state, acceptance.state), ("to_invoice", "planned", "planned"))
+        self.assertFalse(acceptance.due_date, "due after the final acceptance, not known yet")
+
+    def test_rounding_goes_to_the_last_installment(self):
+        self.order.order_line.price_unit = 1_000_000.01
+        lines = self._plan()
+        lines.write({"percent": 100 / 3})
+        lines[-1].percent = 100 - 2 * round(100 / 3, 2)
+        self.project.action_spm_confirm_collection_plan()
+        self.assertEqual(sum(lines.mapped("amount")), self.order.amount_total)
+
+    def test_bad_plans_are_refused(self):
+        lines = self._plan()
+        lines[0].percent = 20
+        with self.assertRaises(UserError):
+            self.project.action_spm_confirm_collection_plan()
+        with self.assertRaises(ValidationError):
+            lines[0].percent = -5
+        with self.assertRaises(ValidationError):
+            lines[0].percent = 120
+        with self.assertRaises(ValidationError):
+            lines[0].write({"trigger": "date", "trigger_date": False})
+        with self.assertRaises(ValidationError):
+            self.env["spm.collection.template"].create({
+                "name": "不完整", "line_ids": [Command.create({"name": "预付款", "percent": 50})]})
+
+    def test_invoice_payment_unreconcile_credit_note_and_final_invoice(self):
+        advance, delivery, acceptance = self._plan()
+        # invoicing line 1 creates one invoice of 30 % linked to the order; twice never makes two
+        invoice = advance.with_user(self.user_accountant).action_create_invoice()
+        self.assertEqual(invoice.amount_total, 300_000)
+        self.assertEqual(invoice.state, "posted")
+        self.assertIn(invoice, self.order.invoice_ids)
+        self.assertEqual(advance.state, "invoiced")
+        self.assertEqual(advance.amount_invoiced, 300_000)
+        with self.assertRaises(UserError):
+            advance.with_user(self.user_accountant).action_create_invoice()
+        self.assertEqual(len(self.order.invoice_ids), 1)
+        with self.assertRaises(UserError):
+            advance.unlink()
+
+        # a partial payment, then the rest
+        self._pay(invoice, 100_000, self.today - timedelta(days=1))
+        self.assertEqual((advance.state, advance.amount_received, advance.amount_outstanding),
+                         ("partial", 100_000, 200_000))
+        self.assertEqual(advance.last_payment_date, self.today - timedelta(days=1))
+        payment = self._pay(invoice, 200_000)
+        self.assertEqual((advance.state, advance.amount_received), ("paid", 300_000))
+        self.assertEqual(advance.last_payment_date, self.today)
+        receipts = self.env["spm.collection.receipt"].search([("collection_line_id", "=", advance.id)])
+        self.assertEqual(sorted(receipts.mapped("amount")), [100_000, 200_000])
+        self.assertEqual(receipts.project_id, self.project)
+        self.assertEqual(receipts.user_id, self.user_sales_east)
+        self.assertIn(payment, receipts.payment_id)
+
+        # unreconciling the second payment reverts the line
+        (payment.move_id.line_ids | invoice.line_ids).filtered(
+            lambda ml: ml.account_type == "asset_receivable" and ml.move_id == payment.move_id).remove_move_reconcile()
+        self.assertEqual((advance.state, advance.amount_received), ("partial", 100_000))
+
+        # a credit note on the second invoice reduces it and reopens the installment
+        delivery.milestone_id.is_reached = True
+        self.assertEqual(delivery.state, "to_invoice")
+        invoice2 = delivery.with_user(self.user_accountant).action_create_invoice()
+        self.assertEqual(invoice2.amount_total, 400_000)
+        reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice2.ids).create({
+                "reason": "开票信息有误", "journal_id": invoice2.journal_id.id})
+        reversal.refund_moves()
+        credit_note = invoice2.reversal_move_ids
+        credit_note.action_post()
+        self.assertEqual(delivery.amount_invoiced, 0)
+        self.assertEqual(delivery.state, "to_invoice")
+        self.assertEqual(delivery.amount_received, 0, "a credit note is not money received")
+        invoice2 = delivery.with_user(self.user_accountant).action_create_invoice()
+        self.assertEqual(delivery.amount_invoiced, 400_000)
+
+        # the final installment deducts the earlier ones and the order ends fully invoiced
+        self.project.spm_acceptance_date = self.today
+        self.assertEqual(acceptance.state, "to_invoice")
+        final = acceptance.with_user(self.user_accountant).action_create_invoice()
+        self.assertEqual(final.amount_total, 300_000)
+        self.assertTrue(final.invoice_line_ids.filtered(lambda ml: ml.sale_line_ids.is_downpayment))
+        self.assertEqual(self.order.invoice_status, "invoiced")
+        self.assertEqual(self.order.amount_to_invoice, 0)
+        self.assertEqual(self.project.spm_amount_invoiced, 1_000_000)
+
+    def test_cancelled_invoice_brings_the_line_back(self):
+        advance = self._plan()[0]
+        invoice = advance.action_create_invoice()
+        invoice.button_draft()
+        invoice.button_cancel()
+        self.assertEqual(advance.state, "to_invoice")
+        invoice = advance.action_create_invoice()
+        self.assertEqual(advance.state, "invoiced")
+        self.assertEqual(len(advance.invoice_ids), 2)
+
+    def test_aging_buckets_and_filters(self):
+        advance, delivery, acceptance = self._plan()
+        advance.trigger_date = self.today - timedelta(days=45)
+        delivery.write({"trigger": "date", "trigger_date": self.today - timedelta(days=100)})
+        acceptance.write({"trigger": "date", "trigger_date": self.today + timedelta(days=10)})
+        self.env.flush_all()
+        rows = {row.line_id: row for row in self.env["spm.collection.analysis"].search(
+            [("project_id", "=", self.project.id)])}
+        self.assertEqual(rows[advance].bucket, "31_60")
+        self.assertEqual(rows[advance].overdue_days, 45)
+        self.assertEqual(rows[delivery].bucket, "over_90")
+        self.assertEqual(rows[acceptance].bucket, "not_due")
+        self.assertTrue(rows[advance].is_overdue)
+        groups = self.env["spm.collection.analysis"]._read_group(
+            [("project_id", "=", self.project.id)], ["bucket", "user_id"], ["amount_outstanding:sum"])
+        self.assertIn(("over_90", self.user_sales_east, 400_000), groups)
+        # aged receivable over the journal items, by maturity
+        invoice = advance.action_create_invoice()
+        invoice.line_ids.filtered(lambda ml: ml.account_type == "asset_receivable").date_maturity = (
+            self.today - timedelta(days=70))
+        self.env.flush_all()
+        aged = self.env["spm.aged.receivable"].search([("move_id", "=", invoice.id)])
+        self.assertEqual((aged.bucket, aged.amount_residual, aged.partner_id),
+                         ("61_90", 300_000, self.customer))
+
+    def test_reminders_once(self):
+        advance, delivery, acceptance = self._plan()
+        advance.trigger_date = self.today - timedelta(days=40)
+        delivery.write({"trigger": "date", "trigger_date": self.today + timedelta(days=3)})
+        acceptance.write({"trigger": "date", "trigger_date": self.today + timedelta(days=60)})
+        Line = self.env["spm.collection.line"]
+        Line._cron_collection_reminders()
+        activities = self.project.activity_ids
+        self.assertEqual(len(activities), 3, "due-date reminder and escalation for line 1, early reminder for line 2")
+        self.assertIn(self.user_manager_east, activities.user_id, "escalated to the team leader")
+        Line._cron_collection_reminders()
+        self.assertEqual(len(self.project.activity_ids), 3, "no duplicate when the job runs twice")
+
+    def test_access(self):
+        lines = self._plan()
+        # the salesperson reads their own project's plan but cannot change it nor invoice
+        self.assertEqual(self.env["spm.collection.line"].with_user(self.user_sales_east).search(
+            [("project_id", "=", self.project.id)]), lines)
+        with self.assertRaises(AccessError):
+            lines[0].with_user(self.user_sales_east).write({"percent": 50})
+        with self.assertRaises(AccessError):
+            lines[0].with_user(self.user_sales_east).action_create_invoice()
+        # another team's salesperson sees nothing; its manager neither; the accountant everything
+        self.assertFalse(self.env["spm.collection.line"].with_user(self.user_sales_north).search(
+            [("project_id", "=", self.project.id)]))
+        self.assertFalse(self.env["spm.collection.line"].with_user(self.user_manager_north).search(
+            [("project_id", "=", self.project.id)]))
+        self.assertEqual(len(self.env["spm.collection.line"].with_user(self.user_manager_east).search(
+            [("project_id", "=", self.project.id)])), 3)
+        self.assertEqual(len(self.env["spm.collection.analysis"].with_user(self.user_accountant).search(
+            [("project_id", "=", self.project.id)])), 3)
+
+    def _pay_cost(self, invoice):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        self._pay(invoice, invoice.amount_residual)
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def _other_invoiced_lines(self, count):
+        lines = self.env["spm.collection.line"]
+        for i in range(count):
+            order = self.order.copy({"project_id": self.project.id})
+            order.action_confirm()
+            lines |= self.env["spm.collection.line"].create({
+                "project_id": self.project.id, "sale_order_id": order.id, "name": f"其他{i}", "percent": 100,
+                "amount": 1_000_000, "trigger": "date", "trigger_date": self.today})
+        for line in lines:
+            line.action_create_invoice()
+        return lines
+
+    def test_payment_recomputes_only_the_lines_of_its_invoices(self):
+        """The cost of registering a payment does not grow with the installments of other invoices."""
+        lines = self._other_invoiced_lines(4)
+        self._pay_cost(lines[0].invoice_ids)  # warm the caches
+        self._pay_cost(lines[1].invoice_ids)
+        base = self._pay_cost(lines[2].invoice_ids)
+        others = self._other_invoiced_lines(12)
+        self.assertEqual(self._pay_cost(lines[3].invoice_ids), base)
+        self.assertLessEqual(base, 160, "query budget of one payment registration")
+        self.assertEqual(lines.mapped("state"), ["paid"] * 4)
+        self.assertTrue(all(line.state == "invoiced" for line in others))
