@@ -20,7 +20,7 @@ class ProjectProject(models.Model):
     spm_acceptance_date = fields.Date("Final Acceptance Date", tracking=True)
     spm_collection_line_ids = fields.One2many("spm.collection.line", "project_id", string="Collection Plan")
     spm_collection_confirmed = fields.Boolean("Collection Plan Confirmed", copy=False, tracking=True)
-    spm_currency_id = fields.Many2one("res.currency", compute="_compute_spm_collection")
+    spm_currency_id = fields.Many2one("res.currency", string="Collection Currency", compute="_compute_spm_collection")
     spm_amount_planned = fields.Monetary("Planned", compute="_compute_spm_collection",
                                          currency_field="spm_currency_id")
     spm_amount_invoiced = fields.Monetary("Invoiced", compute="_compute_spm_collection",
