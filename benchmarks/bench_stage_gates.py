@@ -36,6 +36,7 @@ import argparse
 import ast
 import contextlib
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -82,7 +83,7 @@ def parse_args(argv):
     parser.add_argument("--addons-path", help="Odoo addons path (default: the one `make test` uses)")
     parser.add_argument("--leads", type=int, default=100_000, help="minimum number of opportunities (100000)")
     parser.add_argument("--moves", type=int, default=200, help="opportunities moved per run (200)")
-    parser.add_argument("--repeats", type=int, default=5, help="runs of each move variant (5)")
+    parser.add_argument("--repeats", type=int, default=7, help="runs of each move variant (7)")
     parser.add_argument("--kanban-runs", type=int, default=30, help="timed loads of each kanban variant (30)")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a ratio exceeds the goal")
     parser.add_argument("--profile", action="store_true", help="profile one move run of each variant")
@@ -245,6 +246,7 @@ def move_run(env, user_env, lead_ids, stage_b, *, gates_on, profiler=None):
             env["spm.stage.gate"].search([]).write({"active": False})
             env.flush_all()
         elapsed = queries = 0
+        gc.collect()
         for lead_id in lead_ids:
             env.invalidate_all()  # a new request: empty cache (the registry caches stay warm)
             lead = user_env["crm.lead"].browse(lead_id)
@@ -356,6 +358,7 @@ def measure_kanban(env, user_env, stage, runs):
     for _warm_up in range(3):
         load(addon_spec)
         load(plain_spec)
+    gc.collect()
     samples = {"addon": [], "plain": []}
     for run in range(runs):
         for name in ("addon", "plain") if run % 2 == 0 else ("plain", "addon"):

@@ -43,7 +43,7 @@ class CrmLead(models.Model):
     spm_gate_missing = fields.Text("Missing Requirements", compute="_compute_spm_gate_status")
     spm_gate_met = fields.Integer("Requirements Met", compute="_compute_spm_gate_status")
     spm_gate_total = fields.Integer("Requirements", compute="_compute_spm_gate_status")
-    spm_next_stage_id = fields.Many2one("crm.stage", string="Next Stage", compute="_compute_spm_gate_status")
+    spm_next_stage_id = fields.Many2one("crm.stage", string="Next Stage", compute="_compute_spm_next_stage_id")
     # Initiation (立项) and the delivery project
     spm_initiation_ids = fields.One2many("spm.initiation", "lead_id", string="Initiation Requests")
     spm_initiation_state = fields.Selection(
@@ -56,7 +56,7 @@ class CrmLead(models.Model):
     spm_collected_amount = fields.Monetary(related="spm_project_id.spm_amount_received", string="Collected",
                                            currency_field="company_currency")
     spm_collection_progress = fields.Float(related="spm_project_id.spm_collection_progress", string="Collected (%)")
-    spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status", sanitize=False)
+    spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status_html", sanitize=False)
 
     @api.depends("expected_revenue", "company_id", "spm_grade_manual")
     def _compute_spm_grade_id(self):
@@ -104,35 +104,50 @@ class CrmLead(models.Model):
     # Gate status (what the next move needs, without trying it)
     # ------------------------------------------------------------
 
+    def _spm_gate_results(self):
+        """{lead: [(gate id, met), ...]} for the gates of each lead's current stage, as saved."""
+        Gate = self.env["spm.stage.gate"]
+        by_stage = Gate._spm_gate_ids_by_stage()
+        saved_ids = [lead._origin.id for lead in self if lead._origin.id]
+        gate_ids = {gate_id for lead in self for gate_id in by_stage.get(lead.stage_id.id, ())}
+        met = Gate._spm_evaluate(saved_ids, gate_ids)
+        return {lead: [(gate_id, (lead._origin.id, gate_id) in met) for gate_id in by_stage.get(lead.stage_id.id, ())]
+                for lead in self}
+
     @api.depends("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids", "spm_feasibility_score",
                  "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state")
     @api.depends_context("lang")
     def _compute_spm_gate_status(self):
         """Read from the database: gates are decided on saved data, as the engine decides them."""
-        stages = self.env["crm.stage"].sudo().search([])._spm_pipeline_order()  # pylint: disable=no-search-all
-        leads = self.filtered(lambda lead: lead._origin.id)
-        gates = self.env["spm.stage.gate"]._spm_gates_of(leads.stage_id)
-        met = gates._spm_evaluate(leads)
-        for lead in self:
-            stage_gates = gates.filtered(lambda g, stage=lead.stage_id: g.stage_id == stage)
-            pipeline = lead._spm_pipeline(stages)
-            later = pipeline.filtered(lambda s, lead=lead: lead.stage_id and s._spm_key() > lead.stage_id._spm_key())
-            lead.spm_next_stage_id = later[:1]
-            if not lead._origin.id:
-                unmet = stage_gates
-            else:
-                unmet = stage_gates.filtered(lambda g, lead=lead: (lead._origin.id, g.id) not in met)
-            lead.spm_gate_total = len(stage_gates)
-            lead.spm_gate_met = len(stage_gates) - len(unmet)
+        names = self.env["spm.stage.gate"]._spm_names()
+        for lead, results in self._spm_gate_results().items():
+            unmet = [gate_id for gate_id, ok in results if not ok]
+            lead.spm_gate_total = len(results)
+            lead.spm_gate_met = len(results) - len(unmet)
             lead.spm_gate_ready = not unmet
-            lead.spm_gate_missing = "\n".join(unmet.mapped("name"))
+            lead.spm_gate_missing = "\n".join(names[gate_id] for gate_id in unmet)
+
+    @api.depends("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids", "spm_feasibility_score",
+                 "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state")
+    @api.depends_context("lang")
+    def _compute_spm_gate_status_html(self):
+        names = self.env["spm.stage.gate"]._spm_names()
+        for lead, results in self._spm_gate_results().items():
             lead.spm_gate_status = Markup("").join(
                 Markup('<div class="%s"><i class="fa %s me-2" role="img"/>%s</div>') % (
-                    "text-danger" if gate in unmet else "text-success",
-                    "fa-times-circle" if gate in unmet else "fa-check-circle",
-                    gate.name,
-                ) for gate in stage_gates
+                    "text-success" if ok else "text-danger", "fa-check-circle" if ok else "fa-times-circle",
+                    names[gate_id],
+                ) for gate_id, ok in results
             ) or Markup('<div class="text-muted">%s</div>') % escape(self.env._("No requirement to leave this stage."))
+
+    @api.depends("stage_id", "team_id")
+    def _compute_spm_next_stage_id(self):
+        table = self.env["crm.stage"]._spm_stage_table()
+        for lead in self:
+            stage_id, team_id = lead.stage_id.id, lead.team_id.id
+            current = next(((seq, sid) for sid, seq, _team in table if sid == stage_id), None)
+            lead.spm_next_stage_id = current and next(
+                (sid for sid, seq, team in table if (not team or team == team_id) and (seq, sid) > current), False)
 
     def _search_spm_gate_ready(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -141,11 +156,6 @@ class CrmLead(models.Model):
         blocked = self.sudo().with_context(active_test=False)._search(gates._spm_blocked_domain())
         ready = (operator == "=") == value
         return [("id", "not in" if ready else "in", blocked)]
-
-    def _spm_pipeline(self, stages):
-        """The stages of this lead's pipeline, in order (``stages`` already ordered)."""
-        self.ensure_one()
-        return stages.filtered(lambda stage: not stage.team_id or stage.team_id == self.team_id)
 
     @api.model
     def _spm_initiation_approved_domain(self):
@@ -179,48 +189,46 @@ class CrmLead(models.Model):
     def _spm_check_stage_moves(self, old_stages):
         """Refuse forward moves whose gates are not met; log the others.
 
-        :param old_stages: {lead id: crm.stage before the write}, or None when the leads are new
+        :param old_stages: {lead id: stage id before the write}, or None when the leads are new
         """
-        stages = self.env["crm.stage"].sudo().search([])._spm_pipeline_order()  # pylint: disable=no-search-all
+        Stage, Gate = self.env["crm.stage"], self.env["spm.stage.gate"]
         moves = []
         for lead in self:
-            new = lead.stage_id
-            old = old_stages.get(lead.id, new) if old_stages is not None else self.env["crm.stage"]
-            if not new or new == old or (old and new._spm_key() < old._spm_key()):
+            new = lead.stage_id.id
+            old = old_stages.get(lead.id, new) if old_stages is not None else False
+            if not new or new == old or not Stage._spm_is_forward(old, new):
                 continue
-            pipeline = lead._spm_pipeline(stages) | old
-            if old:
-                crossed = pipeline.filtered(lambda s, o=old, n=new: o._spm_key() <= s._spm_key() < n._spm_key())
-            else:
-                crossed = pipeline.filtered(lambda s, n=new: s._spm_key() < n._spm_key())
-                if not crossed:
-                    continue
-            moves.append((lead, old, new, crossed))
+            crossed = Stage._spm_crossed_stage_ids(lead.team_id.id, old, new)
+            if old or crossed:
+                moves.append((lead, old, new, crossed))
         if not moves:
             return
-        gates = self.env["spm.stage.gate"]._spm_gates_of(
-            self.env["crm.stage"].union(*(crossed for _lead, _old, _new, crossed in moves)))
-        met = gates._spm_evaluate(self.browse(lead.id for lead, *_rest in moves))
+        by_stage = Gate._spm_gate_ids_by_stage()
+        gate_ids = {gate_id for *_move, crossed in moves
+                    for stage_id in crossed for gate_id in by_stage.get(stage_id, ())}
+        met = Gate._spm_evaluate([lead.id for lead, *_rest in moves], gate_ids)
         override = self._spm_override_wizard()
         errors, logs = [], []
         for lead, old, new, crossed in moves:
-            unmet = gates.filtered(lambda g, lead=lead, crossed=crossed: g.stage_id in crossed
-                                   and (lead.id, g.id) not in met)
-            overridden = unmet and override and override.lead_id == lead and override.stage_id == new
+            unmet = [gate_id for stage_id in crossed for gate_id in by_stage.get(stage_id, ())
+                     if (lead.id, gate_id) not in met]
+            overridden = bool(unmet) and override and override.lead_id == lead and override.stage_id.id == new
+            names = Gate._spm_names() if unmet else {}
             if unmet and not overridden:
                 errors.append(self.env._(
                     "“%(lead)s” cannot move to “%(stage)s” yet. Missing:\n%(missing)s",
-                    lead=lead.name, stage=new.name,
-                    missing="\n".join(f"• {gate.name}" for gate in unmet)))
+                    lead=lead.name, stage=lead.stage_id.name,
+                    missing="\n".join(f"• {names[gate_id]}" for gate_id in unmet)))
                 continue
             logs.append({
                 "lead_id": lead.id,
-                "stage_from_id": old.id,
-                "stage_to_id": new.id,
+                "company_id": lead.company_id.id,
+                "stage_from_id": old,
+                "stage_to_id": new,
                 "user_id": self.env.uid,
                 "result": "overridden" if overridden else "passed",
                 "reason": override.reason if overridden else False,
-                "missing": "\n".join(unmet.mapped("name")) if overridden else False,
+                "missing": "\n".join(names[gate_id] for gate_id in unmet) if overridden else False,
             })
         if errors:
             raise UserError("\n\n".join(errors))
@@ -255,7 +263,7 @@ class CrmLead(models.Model):
         if "active" in vals and not vals["active"]:
             self._spm_check_lost_reason(vals)
         check_moves = "stage_id" in vals and not self._spm_gates_bypassed()
-        old_stages = {lead.id: lead.stage_id for lead in self} if check_moves else None
+        old_stages = {lead.id: lead.stage_id.id for lead in self} if check_moves else None
         res = super().write(vals)
         if check_moves:
             self._spm_check_stage_moves(old_stages)

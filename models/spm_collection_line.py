@@ -25,7 +25,7 @@ class SpmCollectionLine(models.Model):
     _order = "project_id, sequence, id"
 
     project_id = fields.Many2one("project.project", required=True, index=True, ondelete="cascade")
-    sale_order_id = fields.Many2one("sale.order", string="Sale Order", required=True, index=True,
+    sale_order_id = fields.Many2one("sale.order", required=True, index=True,
                                     ondelete="restrict", domain="[('state', '=', 'sale')]")
     company_id = fields.Many2one(related="sale_order_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="sale_order_id.currency_id", store=True)
@@ -35,11 +35,11 @@ class SpmCollectionLine(models.Model):
     grade_id = fields.Many2one(related="project_id.spm_grade_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char("Installment", required=True)
-    percent = fields.Float("Percent", digits=(5, 2), help="Share of the order total.")
+    percent = fields.Float(digits=(5, 2), help="Share of the order total.")
     amount = fields.Monetary(currency_field="currency_id")
     trigger = fields.Selection(TRIGGERS, required=True, default="date")
     trigger_date = fields.Date("Planned Date")
-    milestone_id = fields.Many2one("project.milestone", string="Milestone", ondelete="restrict",
+    milestone_id = fields.Many2one("project.milestone", ondelete="restrict",
                                    domain="[('project_id', '=', project_id)]")
     offset_days = fields.Integer("Days After", help="Days after the milestone or the final acceptance.")
     due_date = fields.Date(compute="_compute_due_date", store=True, index=True)

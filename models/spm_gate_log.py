@@ -9,7 +9,7 @@ class SpmGateLog(models.Model):
     _rec_name = "lead_id"
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
     team_id = fields.Many2one(related="lead_id.team_id", string="Sales Team")
     stage_from_id = fields.Many2one("crm.stage", string="From Stage", ondelete="set null")
     stage_to_id = fields.Many2one("crm.stage", string="To Stage", required=True, ondelete="cascade")

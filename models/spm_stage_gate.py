@@ -1,17 +1,28 @@
 from ast import literal_eval
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+# field types whose "is set" test reads the same in Python and in SQL (see _spm_in_python)
+PYTHON_TYPES = {"many2one", "integer", "float", "monetary", "boolean", "selection", "date", "datetime"}
+PYTHON_OPERATORS = {"=", "!=", "<", "<=", ">", ">=", "in", "not in"}
+
+
+def _freeze(domain):
+    """A domain as nested tuples, safe to keep in a cache shared by all requests."""
+    return tuple(tuple(tuple(v) if isinstance(v, list) else v for v in item) if isinstance(item, (list, tuple))
+                 else item for item in domain)
 
 
 class SpmStageGate(models.Model):
     """A requirement to leave a pipeline stage forward.
 
     Every gate type is expressed as a domain on crm.lead (``_spm_lead_domain``) so that the
-    engine (``_spm_evaluate``) decides all gates of a batch of leads in one SQL query, and the
-    same domains drive the ``spm_gate_ready`` search and the blocker report.
+    engine (``_spm_evaluate``) decides all gates of a batch of leads at once (simple ones on the
+    cached values, the others in one SQL query), and the same domains drive the
+    ``spm_gate_ready`` search and the blocker report.
     """
     _name = "spm.stage.gate"
     _description = "Stage Gate"
@@ -59,11 +70,77 @@ class SpmStageGate(models.Model):
                     raise ValidationError(self.env._("The condition of the gate “%(gate)s” is not a valid domain on "
                                             "opportunities: %(error)s", gate=gate.name, error=error)) from error
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        gates = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return gates
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    def update_field_translations(self, field_name, translations, source_lang=None):
+        res = super().update_field_translations(field_name, translations, source_lang=source_lang)
+        self.env.registry.clear_cache()
+        return res
+
+    @api.model
+    @tools.ormcache()
+    def _spm_definitions(self):
+        """{gate id: (stage id, domain, decided in Python)} of the active gates, in order.
+
+        Cached for every request (cleared when a gate or a stage changes), so that deciding a move
+        reads no gate definition from the database."""
+        definitions = {}
+        for gate in self.sudo().with_context(lang="en_US").search([]):  # pylint: disable=no-search-all
+            domain = gate._spm_lead_domain()
+            definitions[gate.id] = (gate.stage_id.id, _freeze(domain), self._spm_in_python(domain))
+        return definitions
+
+    @api.model
+    @tools.ormcache("self.env.lang")
+    def _spm_names(self):
+        """{gate id: name in the current language}."""
+        return {gate.id: gate.name for gate in self.sudo().search([])}  # pylint: disable=no-search-all
+
+    @api.model
+    def _spm_gate_ids_by_stage(self):
+        by_stage = {}
+        for gate_id, (stage_id, _domain, _python) in self._spm_definitions().items():
+            by_stage.setdefault(stage_id, []).append(gate_id)
+        return by_stage
+
+    @api.model
+    def _spm_in_python(self, domain):
+        """Whether the domain only tests stored columns of the lead itself, which the ORM cache
+        already holds after a write, so it can be decided without a query."""
+        Lead = self.env["crm.lead"]
+        for item in domain:
+            if isinstance(item, str):
+                continue
+            name, operator, _value = item
+            field = Lead._fields.get(name) if isinstance(name, str) else None
+            if not field or not field.store or field.type not in PYTHON_TYPES or operator not in PYTHON_OPERATORS:
+                return False
+        return True
+
     def _spm_lead_domain(self):
         """The domain on crm.lead a lead must match for this gate to be met."""
         self.ensure_one()
         if self.gate_type == "field":
-            return [(self.field_id.name, "!=", False)]
+            name, ttype = self.field_id.name, self.field_id.ttype
+            if ttype in ("integer", "float", "monetary"):
+                return [(name, ">", 0)]
+            if ttype == "boolean":
+                return [(name, "=", True)]
+            return [(name, "!=", False)]
         if self.gate_type == "document":
             return [("spm_attachment_ids.spm_document_type_id", "=", self.document_type_id.id)]
         if self.gate_type == "min_score":
@@ -78,29 +155,35 @@ class SpmStageGate(models.Model):
         return domain
 
     @api.model
-    def _spm_gates_of(self, stages):
-        return self.sudo().search([("stage_id", "in", stages.ids)])
-
-    def _spm_evaluate(self, leads):
-        """Decide every gate of ``self`` for every lead of ``leads`` in one query.
+    def _spm_evaluate(self, lead_ids, gate_ids):
+        """Decide the gates ``gate_ids`` for the leads ``lead_ids``: simple gates in Python on the
+        cached values, the others all together in one SQL query.
 
         :returns: set of (lead id, gate id) pairs that are met
         """
-        if not self or not leads:
+        if not lead_ids or not gate_ids:
             return set()
-        Lead = leads.env["crm.lead"].sudo().with_context(active_test=False)
-        ids = list(leads._origin.ids)
-        columns = []
-        for gate in self:
-            query = Lead._search(expression.AND([[("id", "in", ids)], gate._spm_lead_domain()]))
-            columns.append(SQL("crm_lead.id IN %s", query.subselect()))
-        rows = self.env.execute_query(SQL(
-            "SELECT crm_lead.id, %s FROM crm_lead WHERE crm_lead.id = ANY(%s)",
-            SQL(", ").join(columns), ids,
-        ))
-        met = set()
-        for lead_id, *results in rows:
-            met.update((lead_id, gate.id) for gate, ok in zip(self, results, strict=True) if ok)
+        definitions = self._spm_definitions()
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        leads = Lead.browse(lead_ids)
+        met, in_sql = set(), []
+        for gate_id in gate_ids:
+            _stage_id, domain, in_python = definitions[gate_id]
+            if in_python:
+                met.update((lead_id, gate_id) for lead_id in leads.filtered_domain(list(domain))._ids)
+            else:
+                in_sql.append(gate_id)
+        if in_sql:
+            ids = list(lead_ids)
+            columns = [
+                SQL("crm_lead.id IN %s", Lead._search(
+                    expression.AND([[("id", "in", ids)], list(definitions[gate_id][1])])).subselect())
+                for gate_id in in_sql
+            ]
+            rows = self.env.execute_query(SQL(
+                "SELECT crm_lead.id, %s FROM crm_lead WHERE crm_lead.id = ANY(%s)", SQL(", ").join(columns), ids))
+            for lead_id, *results in rows:
+                met.update((lead_id, gate_id) for gate_id, ok in zip(in_sql, results, strict=True) if ok)
         return met
 
     def _spm_blocked_domain(self):

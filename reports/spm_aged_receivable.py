@@ -18,7 +18,7 @@ class SpmAgedReceivable(models.Model):
     date = fields.Date(readonly=True)
     date_maturity = fields.Date("Due Date", readonly=True)
     amount_residual = fields.Monetary("Amount Due", readonly=True)
-    overdue_days = fields.Integer("Overdue Days", readonly=True, aggregator="max")
+    overdue_days = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Selection(BUCKETS, string="Aging", readonly=True)
 
     @property

@@ -46,3 +46,10 @@ class TestTours(HttpCase):
         self.assertEqual(request.state, "approved")
         self.assertEqual(request.approval_ids.comment, "同意立项")
         self.assertEqual(lead.spm_project_id, request.project_id)
+
+    def test_accountant_tracks_collections(self):
+        accountant = self.env.ref(f"{MODULE}.user_spm_accountant", raise_if_not_found=False)
+        if not accountant:
+            self.skipTest("needs the demo data")
+        accountant.lang = "zh_CN"
+        self.start_tour("/odoo", "spm_collection_tour", login="spm_accountant")

@@ -6,10 +6,10 @@ class SpmCollectionPlanWizard(models.TransientModel):
     _description = "Apply a Payment Collection Template"
 
     project_id = fields.Many2one("project.project", required=True, ondelete="cascade")
-    sale_order_id = fields.Many2one("sale.order", string="Sale Order", required=True, ondelete="cascade",
+    sale_order_id = fields.Many2one("sale.order", required=True, ondelete="cascade",
                                     domain="[('state', '=', 'sale'), ('company_id', '=', company_id)]")
     company_id = fields.Many2one(related="project_id.company_id")
-    template_id = fields.Many2one("spm.collection.template", string="Template", required=True, ondelete="cascade")
+    template_id = fields.Many2one("spm.collection.template", required=True, ondelete="cascade")
 
     @api.model
     def default_get(self, fields_list):

@@ -22,13 +22,14 @@ class SpmGateOverrideWizard(models.TransientModel):
             if not lead or not wizard.stage_id:
                 wizard.missing = False
                 continue
-            stages = self.env["crm.stage"].sudo().search([])._spm_pipeline_order()  # pylint: disable=no-search-all
-            start, end = lead.stage_id._spm_key(), wizard.stage_id._spm_key()
-            crossed = (lead._spm_pipeline(stages) | lead.stage_id).filtered(
-                lambda s, start=start, end=end: start <= s._spm_key() < end)
-            gates = self.env["spm.stage.gate"]._spm_gates_of(crossed)
-            met = gates._spm_evaluate(lead)
-            wizard.missing = "\n".join(gate.name for gate in gates if (lead.id, gate.id) not in met)
+            Gate = self.env["spm.stage.gate"]
+            by_stage = Gate._spm_gate_ids_by_stage()
+            crossed = self.env["crm.stage"]._spm_crossed_stage_ids(
+                lead.team_id.id, lead.stage_id.id, wizard.stage_id.id)
+            gate_ids = [gate_id for stage_id in crossed for gate_id in by_stage.get(stage_id, ())]
+            met = Gate._spm_evaluate(lead.ids, gate_ids)
+            names = Gate._spm_names()
+            wizard.missing = "\n".join(names[gate_id] for gate_id in gate_ids if (lead.id, gate_id) not in met)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -44,7 +45,8 @@ class SpmGateOverrideWizard(models.TransientModel):
         self._check_manager()
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give the reason for passing the gate anyway."))
-        if self.stage_id._spm_key() <= self.lead_id.stage_id._spm_key():
+        if not self.env["crm.stage"]._spm_is_forward(self.lead_id.stage_id.id, self.stage_id.id) or \
+                self.stage_id == self.lead_id.stage_id:
             raise UserError(self.env._(
                 "A stage gate is passed only to move an opportunity forward; moving back is free."))
         self.lead_id.with_context(spm_gate_override_id=self.id).write({"stage_id": self.stage_id.id})
