@@ -228,7 +228,7 @@ def setup_bench_stages(env, count):
     env.flush_all()
     env.cr.execute("UPDATE crm_lead SET stage_id = %s WHERE id = ANY(%s)", [stage_a.id, lead_ids])
     env.invalidate_all()
-    met = gates._spm_evaluate(leads)
+    met = env["spm.stage.gate"]._spm_evaluate(leads.ids, gates.ids)
     if len(met) != len(gates) * len(leads):
         sys.exit(f"Only {len(met)} of the {len(gates) * len(leads)} gate checks pass on the bench opportunities.")
     return stage_a, stage_b, gates, lead_ids
