@@ -5,6 +5,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import plaintext2html
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
+# what the default gates read: the gate status of a lead in the cache is recomputed when they change
+GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids", "spm_feasibility_score",
+               "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state")
 
 
 class CrmLead(models.Model):
@@ -114,8 +117,7 @@ class CrmLead(models.Model):
         return {lead: [(gate_id, (lead._origin.id, gate_id) in met) for gate_id in by_stage.get(lead.stage_id.id, ())]
                 for lead in self}
 
-    @api.depends("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids", "spm_feasibility_score",
-                 "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state")
+    @api.depends(*GATE_INPUTS)
     @api.depends_context("lang")
     def _compute_spm_gate_status(self):
         """Read from the database: gates are decided on saved data, as the engine decides them."""
@@ -127,8 +129,7 @@ class CrmLead(models.Model):
             lead.spm_gate_ready = not unmet
             lead.spm_gate_missing = "\n".join(names[gate_id] for gate_id in unmet)
 
-    @api.depends("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids", "spm_feasibility_score",
-                 "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state")
+    @api.depends(*GATE_INPUTS)
     @api.depends_context("lang")
     def _compute_spm_gate_status_html(self):
         names = self.env["spm.stage.gate"]._spm_names()

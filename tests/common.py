@@ -51,6 +51,11 @@ class SpmCommon(TransactionCase):
             "name": "Team B", "company_id": cls.company_b.id, "member_ids": [Command.link(cls.user_sales_b.id)],
         })
 
+        ref = cls.env.ref
+        cls.grade_company = ref("sales_project_management.grade_company")
+        cls.grade_department = ref("sales_project_management.grade_department")
+        cls.grade_office = ref("sales_project_management.grade_office")
+
         Partner = cls.env["res.partner"]
         cls.customer = Partner.create({"name": "滨江市交通运输局", "is_company": True})
         cls.contact = Partner.create({"name": "张明", "parent_id": cls.customer.id, "function": "信息中心主任"})

@@ -190,6 +190,20 @@ class TestCollection(SpmCommon):
         Line._cron_collection_reminders()
         self.assertEqual(len(self.project.activity_ids), 3, "no duplicate when the job runs twice")
 
+    def test_collection_cycle_against_the_charter(self):
+        self.env["spm.success.criterion"].create({
+            "project_id": self.project.id, "code": "collection_cycle", "name": "回款周期", "comparator": "<=",
+            "target": 30, "unit": "天"})
+        lines = self._plan()
+        self.milestones[3].is_reached = True
+        self.project.spm_acceptance_date = self.today - timedelta(days=20)
+        for line in lines:
+            self._pay(line.action_create_invoice(), line.amount)
+        self.assertEqual(lines.mapped("state"), ["paid"] * 3)
+        self.assertEqual(self.project.spm_collection_cycle_days, 20)
+        self.assertTrue(self.project.spm_collection_cycle_met)
+        self.assertEqual(self.project.spm_collection_progress, 100)
+
     def test_access(self):
         lines = self._plan()
         # the salesperson reads their own project's plan but cannot change it nor invoice

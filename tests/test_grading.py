@@ -7,14 +7,6 @@ from .common import SpmCommon
 @tagged("post_install", "-at_install")
 class TestGrading(SpmCommon):
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        ref = cls.env.ref
-        cls.grade_company = ref("sales_project_management.grade_company")
-        cls.grade_department = ref("sales_project_management.grade_department")
-        cls.grade_office = ref("sales_project_management.grade_office")
-
     def test_grades_follow_the_amounts(self):
         for amount, grade in ((60_000_000, self.grade_company), (50_000_000, self.grade_company),
                               (49_999_999, self.grade_department), (20_000_000, self.grade_department),

@@ -11,10 +11,6 @@ class TestInitiation(SpmGateCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        ref = cls.env.ref
-        cls.grade_company = ref("sales_project_management.grade_company")
-        cls.grade_department = ref("sales_project_management.grade_department")
-        cls.grade_office = ref("sales_project_management.grade_office")
         cls.lead = cls._create_lead("滨江市智慧停车综合管理平台", expected_revenue=60_000_000)
         cls._meet_lead_gates(cls.lead)
         cls._meet_qualification_gates(cls.lead)

@@ -38,8 +38,9 @@ class TestInitiationReports(HttpCase, SpmGateCommon):
         cls.request.with_user(cls.user_manager_east).with_context(**zh).action_approve("同意立项，注意施工期间的交通组织")
 
     def _render(self, xmlid, record):
-        pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            xmlid, record.ids)
+        # the web client prints in the user's language: it is in the context
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True, lang="zh_CN")
+        pdf, kind = Report._render_qweb_pdf(xmlid, record.ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         return pdf_text(pdf)
@@ -56,3 +57,14 @@ class TestInitiationReports(HttpCase, SpmGateCommon):
         for expected in ("项目章程", "滨江一院停车场出入口改造", "验收通过率", "回款周期", "需求调研", "交付实施",
                          "项目经理", "王磊"):
             self.assertIn(expected, text)
+
+    def test_collection_tracking_pdf_in_chinese(self):
+        project = self.env.ref("sales_project_management.project_campus_gate", raise_if_not_found=False)
+        if not project:
+            self.skipTest("needs the demo data")
+        text = self._render("sales_project_management.action_report_spm_collection_project", project)
+        for expected in ("回款跟踪表", "京华理工大学图书馆门禁改造", "预付款", "到货款", "未回款", "45"):
+            self.assertIn(expected, text)
+        customer = project.partner_id
+        text = self._render("sales_project_management.action_report_spm_collection_partner", customer)
+        self.assertIn("验收款", text)
