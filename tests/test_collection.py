@@ -168,6 +168,10 @@ class TestCollection(SpmCommon):
         groups = self.env["spm.collection.analysis"]._read_group(
             [("project_id", "=", self.project.id)], ["bucket", "user_id"], ["amount_outstanding:sum"])
         self.assertIn(("over_90", self.user_sales_east, 400_000), groups)
+        # as the pivot asks: groups in the buckets' order, then by salesperson name
+        pivot = self.env["spm.collection.analysis"].read_group(
+            [("project_id", "=", self.project.id)], ["amount_outstanding:sum"], ["bucket", "user_id"], lazy=False)
+        self.assertEqual([group["bucket"] for group in pivot], ["not_due", "31_60", "over_90"])
         # aged receivable over the journal items, by maturity
         invoice = advance.action_create_invoice()
         invoice.line_ids.filtered(lambda ml: ml.account_type == "asset_receivable").date_maturity = (
