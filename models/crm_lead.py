@@ -336,10 +336,3 @@ class CrmLead(models.Model):
     def action_spm_open_project(self):
         self.ensure_one()
         return self.spm_project_id._get_records_action()
-
-    def action_spm_view_gate_log(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_gate_log_action")
-        action["domain"] = [("lead_id", "=", self.id)]
-        action["context"] = {"default_lead_id": self.id}
-        return action

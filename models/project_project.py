@@ -36,8 +36,9 @@ class ProjectProject(models.Model):
 
     @api.depends("spm_collection_line_ids.amount", "spm_collection_line_ids.amount_invoiced",
                  "spm_collection_line_ids.amount_received", "spm_collection_line_ids.state",
-                 "spm_collection_line_ids.last_payment_date", "spm_acceptance_date",
-                 "spm_success_criterion_ids.target")
+                 "spm_collection_line_ids.last_payment_date", "spm_collection_line_ids.due_date",
+                 "spm_collection_line_ids.is_cancelled", "spm_collection_line_ids.currency_id",
+                 "spm_acceptance_date", "spm_success_criterion_ids.code", "spm_success_criterion_ids.target")
     def _compute_spm_collection(self):
         for project in self:
             lines = project.spm_collection_line_ids.filtered(lambda line: not line.is_cancelled)
@@ -61,6 +62,7 @@ class ProjectProject(models.Model):
     def action_spm_confirm_collection_plan(self):
         """Check the plan (percents add up to 100 %, amounts to the order total) and fix the
         amounts from the percents, rounding on the last installment."""
+        self = self.with_context(spm_confirming_plan=True)  # noqa: PLW0642 -- amounts set below keep the plan
         for project in self:
             lines = project.spm_collection_line_ids.filtered(lambda line: not line.is_cancelled)
             if not lines:
@@ -74,10 +76,13 @@ class ProjectProject(models.Model):
                 currency = order.currency_id
                 remaining = order.amount_total
                 for line in order_lines[:-1]:
-                    if not line.amount_invoiced:
-                        line.amount = currency.round(order.amount_total * line.percent / 100)
+                    amount = currency.round(order.amount_total * line.percent / 100)
+                    if not line._spm_active_invoices() and currency.compare_amounts(line.amount, amount):
+                        line.amount = amount
                     remaining -= line.amount
-                order_lines[-1].amount = currency.round(remaining)
+                last = order_lines[-1]
+                if currency.compare_amounts(last.amount, remaining):
+                    last.amount = currency.round(remaining)
                 if currency.compare_amounts(sum(order_lines.mapped("amount")), order.amount_total):
                     raise UserError(self.env._("The installments of %s do not add up to the order total.",
                                                order.name))

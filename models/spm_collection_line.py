@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
 
 TRIGGERS = [
     ("date", "On a date"),
@@ -11,6 +12,8 @@ TRIGGERS = [
 INVOICING_GROUPS = ("account.group_account_invoice", "sales_project_management.group_spm_manager")
 # an installment whose trigger happened may be invoiced up to this many days before it falls due
 INVOICE_AHEAD_DAYS = 30
+# what the confirmed plan is made of
+PLAN_FIELDS = {"percent", "amount", "sale_order_id", "project_id", "is_cancelled"}
 
 
 class SpmCollectionLine(models.Model):
@@ -139,6 +142,37 @@ class SpmCollectionLine(models.Model):
             else:
                 line.state = "planned"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._spm_plan_changed()
+        return lines
+
+    def write(self, vals):
+        planned = PLAN_FIELDS & set(vals)
+        if planned:
+            for line in self.filtered(lambda line: line._spm_active_invoices()):
+                if any(line._spm_differs(name, vals[name]) for name in planned):
+                    raise UserError(self.env._("The installment “%s” is invoiced: its amount and terms can no "
+                                               "longer change.", line.name))
+        res = super().write(vals)
+        if planned:
+            self._spm_plan_changed()
+        return res
+
+    def _spm_differs(self, name, value):
+        self.ensure_one()
+        if self._fields[name].type == "many2one":
+            return self[name].id != (value or False)
+        if name in ("percent", "amount"):
+            return float_compare(self[name], value or 0.0, precision_digits=2) != 0
+        return bool(self[name]) != bool(value)
+
+    def _spm_plan_changed(self):
+        """A change of the plan's installments needs the plan to be confirmed again."""
+        if not self.env.context.get("spm_confirming_plan"):
+            self.project_id.filtered("spm_collection_confirmed").spm_collection_confirmed = False
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
         for line in self:
@@ -169,6 +203,8 @@ class SpmCollectionLine(models.Model):
         self.invalidate_recordset()
         if self._spm_active_invoices():
             raise UserError(self.env._("The installment “%s” is already invoiced.", self.name))
+        if not self.project_id.spm_collection_confirmed:
+            raise UserError(self.env._("Confirm the collection plan of %s before invoicing it.", self.project_id.name))
         if self.state != "to_invoice":
             raise UserError(self.env._("The installment “%s” is not due for invoicing yet.", self.name))
         order = self.sale_order_id
@@ -224,7 +260,12 @@ class SpmCollectionLine(models.Model):
                                ("due_date", "<=", today + timedelta(days=INVOICE_AHEAD_DAYS))])
         self.env.add_to_compute(self._fields["state"], planned)
         planned.flush_recordset()
-        open_lines = self.search([("state", "not in", ("paid", "cancelled")), ("due_date", "!=", False)])
+        open_lines = self.search([
+            ("state", "not in", ("paid", "cancelled")),
+            ("due_date", "<=", today + timedelta(days=days_before)),
+            "|", "|", ("reminder_before_sent", "=", False), ("reminder_due_sent", "=", False),
+            ("escalation_sent", "=", False),
+        ])
         activity_type = "sales_project_management.mail_activity_type_collection"
         for line in open_lines:
             salesperson = line.user_id or line.project_id.user_id

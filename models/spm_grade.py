@@ -36,12 +36,6 @@ class SpmGrade(models.Model):
         for grade in self:
             grade.currency_id = grade.company_id.currency_id or self.env.company.currency_id
 
-    @api.model
-    def _spm_grade_for(self, amount, company):
-        """The grade an amount earns in a company: the highest threshold it reaches."""
-        grades = self.sudo().search(["|", ("company_id", "=", False), ("company_id", "=", company.id)])
-        return grades._spm_pick(amount, company)
-
     def _spm_pick(self, amount, company):
         eligible = self.filtered(
             lambda g: (not g.company_id or g.company_id == company) and (amount or 0.0) >= g.min_amount)

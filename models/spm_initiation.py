@@ -5,6 +5,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 EDITABLE_STATES = ("draft", "returned")
+# set by the workflow only (in sudo), never by a user's write, import or RPC call
+WORKFLOW_FIELDS = {"name", "user_id", "state", "grade_id", "approval_ids", "project_id", "date_submitted",
+                   "date_decided"}
 
 
 class SpmInitiation(models.Model):
@@ -95,6 +98,11 @@ class SpmInitiation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not self.env.su:
+                # a request is always the current user's, and starts as a draft
+                for name in WORKFLOW_FIELDS - {"name"}:
+                    vals.pop(name, None)
+                vals["user_id"] = self.env.uid
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("spm.initiation") or "/"
         requests = super().create(vals_list)
@@ -105,7 +113,10 @@ class SpmInitiation(models.Model):
 
     def write(self, vals):
         content = set(vals) - {"message_main_attachment_id", "activity_ids", "message_follower_ids"}
-        if content and not self.env.su and not self.env.context.get("spm_initiation_workflow"):
+        if content & WORKFLOW_FIELDS and not self.env.su:
+            raise AccessError(self.env._("The status, approvals and project of an initiation request change only "
+                                         "through its workflow (submit, approve, return, reject, cancel)."))
+        if content and not self.env.su:
             locked = self.filtered(lambda r: r.state not in EDITABLE_STATES)
             if locked:
                 raise UserError(self.env._(
@@ -122,9 +133,6 @@ class SpmInitiation(models.Model):
     # Workflow
     # ------------------------------------------------------------
 
-    def _spm_workflow(self):
-        return self.with_context(spm_initiation_workflow=True)
-
     def action_submit(self):
         for request in self:
             if request.state not in EDITABLE_STATES:
@@ -138,7 +146,7 @@ class SpmInitiation(models.Model):
             if not grade.approval_step_ids:
                 raise UserError(self.env._("The grade “%s” has no approval chain.", grade.name))
             lines = [request._spm_resolve_step(step) for step in grade.approval_step_ids]
-            request.sudo()._spm_workflow().write({  # the chain is frozen by the workflow, not by the user
+            request.sudo().write({  # the chain is frozen by the workflow, not by the user
                 "state": "submitted",
                 "grade_id": grade.id,
                 "date_submitted": fields.Datetime.now(),
@@ -218,7 +226,7 @@ class SpmInitiation(models.Model):
         self.sudo().message_post(body=body, author_id=self.env.user.partner_id.id,
                                  subtype_xmlid="mail.mt_comment")
         self._spm_close_activities()
-        workflow = self.sudo()._spm_workflow()
+        workflow = self.sudo()
         if decision == "approved":
             if self.current_approval_id:
                 self._spm_schedule_activities()
@@ -253,7 +261,7 @@ class SpmInitiation(models.Model):
                 raise AccessError(self.env._("Only the requester or a manager cancels an initiation request."))
         self.approval_ids.filtered(lambda a: a.state == "pending").sudo().write({"state": "skipped"})
         self._spm_close_activities()
-        self.sudo()._spm_workflow().write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
         return True
 
     def action_open_decision(self):

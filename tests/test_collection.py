@@ -142,6 +142,37 @@ class TestCollection(SpmCommon):
         self.assertEqual(self.order.amount_to_invoice, 0)
         self.assertEqual(self.project.spm_amount_invoiced, 1_000_000)
 
+    def test_plan_must_be_confirmed_and_invoiced_terms_are_frozen(self):
+        advance, delivery, _acceptance = self._plan()
+        delivery.percent = 35
+        self.assertFalse(self.project.spm_collection_confirmed, "changing an installment reopens the plan")
+        with self.assertRaises(UserError):
+            advance.action_create_invoice()
+        with self.assertRaises(UserError):
+            self.project.action_spm_confirm_collection_plan()  # 30 + 35 + 30
+        delivery.percent = 40
+        self.project.action_spm_confirm_collection_plan()
+        advance.action_create_invoice()
+        with self.assertRaises(UserError):
+            advance.amount = 250_000
+        with self.assertRaises(UserError):
+            advance.percent = 25
+        advance.name = "首付款"  # the label may still change
+        self.assertTrue(self.project.spm_collection_confirmed)
+
+    def test_daily_job_opens_date_installments_for_invoicing(self):
+        delivery = self._plan()[1]
+        delivery.write({"trigger": "date", "trigger_date": self.today + timedelta(days=90)})
+        self.project.action_spm_confirm_collection_plan()
+        self.assertEqual(delivery.state, "planned")
+        # time passes: the installment falls due within the invoicing window
+        self.env.flush_all()
+        self.cr.execute("UPDATE spm_collection_line SET trigger_date = %s, due_date = %s WHERE id = %s",
+                        [self.today + timedelta(days=10), self.today + timedelta(days=10), delivery.id])
+        self.env.invalidate_all()
+        self.env["spm.collection.line"]._cron_collection_reminders()
+        self.assertEqual(delivery.state, "to_invoice")
+
     def test_cancelled_invoice_brings_the_line_back(self):
         advance = self._plan()[0]
         invoice = advance.action_create_invoice()
@@ -243,6 +274,7 @@ class TestCollection(SpmCommon):
             lines |= self.env["spm.collection.line"].create({
                 "project_id": self.project.id, "sale_order_id": order.id, "name": f"其他{i}", "percent": 100,
                 "amount": 1_000_000, "trigger": "date", "trigger_date": self.today})
+        self.project.action_spm_confirm_collection_plan()
         for line in lines:
             line.action_create_invoice()
         return lines

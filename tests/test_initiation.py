@@ -157,6 +157,20 @@ class TestInitiation(SpmGateCommon):
         with self.assertRaises(AccessError):
             request.approval_ids[0].with_user(self.user_manager_east).write({"state": "approved"})
 
+    def test_workflow_fields_only_change_through_the_workflow(self):
+        request = self._request()
+        as_sales = request.with_user(self.user_sales_east)
+        for values in ({"state": "approved"}, {"user_id": self.user_sales_north.id},
+                       {"approval_ids": [(0, 0, {"name": "假审批", "state": "approved"})]}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                as_sales.write(values)
+        self.assertEqual(request.state, "draft")
+        self.assertFalse(self.lead.spm_gate_ready, "立项 is not approved by writing the state")
+        # a manager cannot file a request in someone else's name to approve it himself
+        forged = self.env["spm.initiation"].with_user(self.user_manager_east).create({
+            "lead_id": self.lead.id, "user_id": self.user_sales_east.id, "state": "approved"})
+        self.assertEqual((forged.user_id, forged.state), (self.user_manager_east, "draft"))
+
     def test_decision_wizard(self):
         request = self._request()
         request.with_user(self.user_sales_east).action_submit()
