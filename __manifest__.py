@@ -18,6 +18,7 @@
         "data/spm_stage_gate_data.xml",
         "data/spm_initiation_data.xml",
         "data/spm_collection_data.xml",
+        "data/project_task_type_data.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
         "reports/spm_collection_report.xml",
@@ -35,6 +36,7 @@
         "views/spm_initiation_views.xml",
         "views/project_project_views.xml",
         "views/spm_wbs_template_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -4,6 +4,8 @@ from . import (
     crm_stage,
     ir_attachment,
     project_project,
+    res_company,
+    res_config_settings,
     spm_approval_step,
     spm_assessment_criterion,
     spm_collection_line,

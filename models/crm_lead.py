@@ -6,8 +6,18 @@ from odoo.tools import plaintext2html
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 # what the default gates read: the gate status of a lead in the cache is recomputed when they change
-GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids", "spm_feasibility_score",
-               "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state")
+GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids.start", "spm_feasibility_score",
+               "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state",
+               "spm_initiation_approved")
+# the states of an initiation request (立项申请), shared with the opportunity's summary of its last request
+INITIATION_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("returned", "Returned"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
 
 
 class CrmLead(models.Model):
@@ -49,16 +59,24 @@ class CrmLead(models.Model):
     spm_next_stage_id = fields.Many2one("crm.stage", string="Next Stage", compute="_compute_spm_next_stage_id")
     # Initiation (立项) and the delivery project
     spm_initiation_ids = fields.One2many("spm.initiation", "lead_id", string="Initiation Requests")
-    spm_initiation_state = fields.Selection(
-        selection=lambda self: self.env["spm.initiation"]._fields["state"].selection,
-        string="Initiation", compute="_compute_spm_initiation_state")
+    spm_initiation_state = fields.Selection(INITIATION_STATES, string="Initiation",
+                                            compute="_compute_spm_initiation_state")
+    spm_initiation_approved = fields.Boolean(
+        "Initiation Approved", compute="_compute_spm_initiation_approved", store=True,
+        help="An initiation request was approved at the opportunity's grade or a higher one.")
+    spm_initiation_note = fields.Char("Initiation Status", compute="_compute_spm_initiation_note", compute_sudo=True)
+    spm_visit_logged = fields.Boolean(
+        "Customer Visit Logged", compute="_compute_spm_visit_logged", search="_search_spm_visit_logged",
+        compute_sudo=True, help="A meeting with the customer has taken place (a planned one does not count).")
     spm_project_id = fields.Many2one("project.project", string="Delivery Project", copy=False,
-                                     index="btree_not_null", ondelete="set null")
-    spm_contract_amount = fields.Monetary(related="spm_project_id.spm_amount_planned", string="Contract Value",
+                                     index="btree_not_null", ondelete="set null",
+                                     help="Set by the initiation (立项) approval; a manager may link a project of the "
+                                          "same customer.")
+    spm_contract_amount = fields.Monetary("Contract Value", compute="_compute_spm_project_figures",
                                           currency_field="company_currency")
-    spm_collected_amount = fields.Monetary(related="spm_project_id.spm_amount_received", string="Collected",
+    spm_collected_amount = fields.Monetary("Collected", compute="_compute_spm_project_figures",
                                            currency_field="company_currency")
-    spm_collection_progress = fields.Float(related="spm_project_id.spm_collection_progress", string="Collected (%)")
+    spm_collection_progress = fields.Float("Collected (%)", compute="_compute_spm_project_figures")
     spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status_html", sanitize=False)
 
     @api.depends("expected_revenue", "company_id", "spm_grade_manual")
@@ -132,12 +150,16 @@ class CrmLead(models.Model):
     @api.depends(*GATE_INPUTS)
     @api.depends_context("lang")
     def _compute_spm_gate_status_html(self):
-        names = self.env["spm.stage.gate"]._spm_names()
+        Gate = self.env["spm.stage.gate"]
+        names, explanations = Gate._spm_names(), Gate._spm_explanations()
+        labels = {True: self.env._("Met"), False: self.env._("Missing")}
         for lead, results in self._spm_gate_results().items():
             lead.spm_gate_status = Markup("").join(
-                Markup('<div class="%s"><i class="fa %s me-2" role="img"/>%s</div>') % (
+                Markup('<div class="%s"><i class="fa %s me-2" role="img" aria-label="%s" title="%s"></i>%s%s</div>') % (
                     "text-success" if ok else "text-danger", "fa-check-circle" if ok else "fa-times-circle",
-                    names[gate_id],
+                    labels[ok], labels[ok], names[gate_id],
+                    Markup('<div class="text-muted small ms-4">%s</div>') % explanations[gate_id]
+                    if explanations.get(gate_id) and not ok else "",
                 ) for gate_id, ok in results
             ) or Markup('<div class="text-muted">%s</div>') % escape(self.env._("No requirement to leave this stage."))
 
@@ -160,13 +182,61 @@ class CrmLead(models.Model):
 
     @api.model
     def _spm_initiation_approved_domain(self):
-        """Leads whose initiation (立项) is approved."""
-        return [("spm_initiation_ids.state", "=", "approved")]
+        """Leads whose initiation (立项) is approved at their current grade (or a higher one)."""
+        return [("spm_initiation_approved", "=", True)]
 
     @api.depends("spm_initiation_ids.state")
     def _compute_spm_initiation_state(self):
         for lead in self:
             lead.spm_initiation_state = lead.spm_initiation_ids.sorted("id")[-1:].state or False
+
+    def _spm_approved_initiations(self):
+        """(approved requests, those approved at the lead's grade or a higher one)"""
+        self.ensure_one()
+        approved = self.spm_initiation_ids.filtered(lambda r: r.state == "approved")
+        return approved, approved.filtered(lambda r: r.grade_id.min_amount >= self.spm_grade_id.min_amount)
+
+    @api.depends("spm_grade_id.min_amount", "spm_initiation_ids.state", "spm_initiation_ids.grade_id.min_amount")
+    def _compute_spm_initiation_approved(self):
+        """An approval counts for the grade it was given at, or a lower one: when the opportunity's
+        grade rises above it, 立项 must be approved again at the new grade."""
+        for lead in self:
+            lead.spm_initiation_approved = bool(lead._spm_approved_initiations()[1])
+
+    @api.depends("spm_grade_id", "spm_initiation_ids.state", "spm_initiation_ids.grade_id")
+    @api.depends_context("lang")
+    def _compute_spm_initiation_note(self):
+        for lead in self:
+            approved, enough = lead._spm_approved_initiations()
+            lead.spm_initiation_note = False
+            if approved and not enough:
+                last = approved.sorted("id")[-1]
+                lead.spm_initiation_note = self.env._(
+                    "Initiation %(request)s was approved at the grade “%(old)s”; the opportunity is now “%(new)s”: "
+                    "request the initiation again for approval at this grade.",
+                    request=last.name, old=last.grade_id.name, new=lead.spm_grade_id.name)
+
+    @api.depends("calendar_event_ids.start")
+    def _compute_spm_visit_logged(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            lead.spm_visit_logged = any(event.start and event.start <= now for event in lead.calendar_event_ids)
+
+    def _search_spm_visit_logged(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        held = [("calendar_event_ids.start", "<=", fields.Datetime.now())]
+        return held if (operator == "=") == value else ["!", *held]
+
+    @api.depends("spm_project_id")
+    def _compute_spm_project_figures(self):
+        """The delivery project's collection figures, for those who may read the project."""
+        readable = self.spm_project_id._filtered_access("read")
+        for lead in self:
+            project = lead.spm_project_id & readable
+            lead.spm_contract_amount = project.spm_amount_planned
+            lead.spm_collected_amount = project.spm_amount_received
+            lead.spm_collection_progress = project.spm_collection_progress
 
     # ------------------------------------------------------------
     # The gate engine: the only code that lets a lead move forward
@@ -181,6 +251,9 @@ class CrmLead(models.Model):
         wizard_id = self.env.context.get("spm_gate_override_id")
         if not wizard_id:
             return self.env["spm.gate.override.wizard"]
+        if not isinstance(wizard_id, int) or isinstance(wizard_id, bool):
+            raise UserError(self.env._("Pass a stage gate anyway with the button “Pass Gate Anyway” or "
+                                       "action_spm_pass_gate(stage_id, reason)."))
         wizard = self.env["spm.gate.override.wizard"].sudo().browse(wizard_id).exists()
         if (not wizard or wizard.create_uid != self.env.user or not (wizard.reason or "").strip()
                 or not self.env.user.has_group(MANAGER_GROUP)):
@@ -218,8 +291,7 @@ class CrmLead(models.Model):
             if unmet and not overridden:
                 errors.append(self.env._(
                     "“%(lead)s” cannot move to “%(stage)s” yet. Missing:\n%(missing)s",
-                    lead=lead.name, stage=lead.stage_id.name,
-                    missing="\n".join(f"• {names[gate_id]}" for gate_id in unmet)))
+                    lead=lead.name, stage=lead.stage_id.name, missing=Gate._spm_missing_text(unmet)))
                 continue
             logs.append({
                 "lead_id": lead.id,
@@ -249,23 +321,69 @@ class CrmLead(models.Model):
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only a sales projects manager can set the grade of an opportunity by hand."))
 
+    def _spm_check_project_link(self, project_id):
+        """The delivery project is linked by the 立项 workflow; a manager may link one by hand, only
+        a project of the opportunity's customer and company that no other opportunity owns."""
+        if self.env.su:
+            return
+        changed = self.filtered(lambda lead: lead.spm_project_id.id != (project_id or False))
+        if not changed:
+            return
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._(
+                "The delivery project of an opportunity is created by its initiation (立项) approval; only a sales "
+                "projects manager links a project by hand."))
+        if not project_id:
+            return
+        if len(self) > 1:
+            raise UserError(self.env._("A project is the delivery project of one opportunity only."))
+        project = self.env["project.project"].browse(project_id)
+        project.check_access("write")
+        for lead in changed:
+            if project.sudo().spm_lead_id not in (lead, self.env["crm.lead"]):
+                raise UserError(self.env._("The project “%(project)s” is already the delivery project of “%(lead)s”.",
+                                           project=project.name, lead=project.sudo().spm_lead_id.name))
+            if project.company_id and project.company_id != lead.company_id:
+                raise UserError(self.env._("The project “%(project)s” belongs to another company than “%(lead)s”.",
+                                           project=project.name, lead=lead.name))
+            customer = lead.partner_id.commercial_partner_id
+            if not customer or project.partner_id.commercial_partner_id != customer:
+                raise UserError(self.env._(
+                    "Only a project of the opportunity's customer can be linked to “%(lead)s”; “%(project)s” is "
+                    "not one.", lead=lead.name, project=project.name))
+
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get("spm_grade_manual") or vals.get("spm_grade_reason") for vals in vals_list):
             self._spm_check_grade_rights()
+        if not self.env.su and any(vals.get("spm_project_id") for vals in vals_list):
+            raise AccessError(self.env._(
+                "The delivery project of an opportunity is created by its initiation (立项) approval."))
         leads = super().create(vals_list)
+        for lead in leads.filtered("spm_project_id"):
+            if not lead.spm_project_id.sudo().spm_lead_id:
+                lead.spm_project_id.sudo().spm_lead_id = lead
         if not self._spm_gates_bypassed():
             leads._spm_check_stage_moves(None)
         return leads
 
     def write(self, vals):
+        if "spm_attachment_ids" in vals and self.env.context.get("default_type") not in (None, "binary", "url"):
+            # the opportunity form's default type ("opportunity") is not a type of the documents created with it
+            self = self.with_context(default_type="binary")  # noqa: PLW0642
         if {"spm_grade_manual", "spm_grade_reason"} & set(vals):
             self._spm_check_grade_rights()
+        if "spm_project_id" in vals:
+            self._spm_check_project_link(vals["spm_project_id"])
         if "active" in vals and not vals["active"]:
             self._spm_check_lost_reason(vals)
         check_moves = "stage_id" in vals and not self._spm_gates_bypassed()
         old_stages = {lead.id: lead.stage_id.id for lead in self} if check_moves else None
         res = super().write(vals)
+        if vals.get("spm_project_id") and len(self) == 1:
+            project = self.env["project.project"].browse(vals["spm_project_id"]).sudo()
+            if project.spm_lead_id != self:
+                project.spm_lead_id = self
         if check_moves:
             self._spm_check_stage_moves(old_stages)
         return res
@@ -308,30 +426,55 @@ class CrmLead(models.Model):
         return wizard.action_confirm()
 
     def action_spm_request_initiation(self):
-        """申请立项: open a request pre-filled from the opportunity (or its open one)."""
+        """申请立项: open a request pre-filled from the opportunity (or its open one). After a grade
+        rise, the new request starts from the content of the last approved one."""
         self.ensure_one()
         open_request = self.spm_initiation_ids.filtered(lambda r: r.state in ("draft", "submitted", "returned"))[:1]
         if open_request:
             return open_request._get_records_action()
         today = fields.Date.context_today(self)
-        members = [fields.Command.create({"user_id": (self.user_id or self.env.user).id, "role": "manager"})]
+        context = {
+            "default_lead_id": self.id,
+            "default_expected_revenue": self.expected_revenue,
+            "default_objective": self.description,
+            "default_risk_analysis": plaintext2html(self.spm_key_risks) if self.spm_key_risks else False,
+            "default_date_start": today,
+            "default_date_end": self.date_deadline,
+            "default_member_ids": [
+                fields.Command.create({"user_id": (self.user_id or self.env.user).id, "role": "manager"})],
+        }
+        previous = self.spm_initiation_ids.filtered(lambda r: r.state == "approved").sorted("id")[-1:]
+        if previous:
+            context.update({f"default_{name}": previous[name] for name in (
+                "objective", "scope", "budget", "date_start", "date_end", "milestones", "risk_analysis",
+                "resource_needs")})
+            context["default_member_ids"] = [
+                fields.Command.create({"user_id": m.user_id.id, "role": m.role, "sequence": m.sequence,
+                                       "note": m.note}) for m in previous.member_ids]
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Request Initiation"),
             "res_model": "spm.initiation",
             "view_mode": "form",
             "target": "current",
-            "context": {
-                "default_lead_id": self.id,
-                "default_expected_revenue": self.expected_revenue,
-                "default_budget": self.spm_customer_budget,
-                "default_objective": self.description,
-                "default_risk_analysis": plaintext2html(self.spm_key_risks) if self.spm_key_risks else False,
-                "default_date_start": today,
-                "default_date_end": self.date_deadline,
-                "default_member_ids": members,
-            },
+            "context": context,
         }
+
+    @api.model
+    def action_spm_open_pipeline(self):
+        """The pipeline menu: salespeople start on their own opportunities, managers on their
+        teams' (all of them when they lead or belong to no team)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_action_pipeline")
+        context = {"default_type": "opportunity"}
+        user = self.env.user
+        if user.has_group(MANAGER_GROUP):
+            teams = self.env["crm.team"].search(["|", ("user_id", "=", user.id), ("member_ids", "in", user.ids)])
+            if teams:
+                context["search_default_spm_my_teams"] = 1
+        else:
+            context["search_default_assigned_to_me"] = 1
+        action["context"] = context
+        return action
 
     def action_spm_open_project(self):
         self.ensure_one()

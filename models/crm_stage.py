@@ -1,5 +1,6 @@
 from odoo import _lt, api, fields, models, tools
-from odoo.tools.translate import code_translations
+
+from .spm_translation import term_translations
 
 # crm's four default stages are renamed into the governed pipeline (data/crm_stage_data.xml).
 # Their records belong to crm, so their new names are translated from these code terms.
@@ -26,16 +27,10 @@ class CrmStage(models.Model):
     @api.model
     def _spm_translate_renamed_stages(self):
         """Give crm's renamed default stages our names in every installed language."""
-        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
         for xmlid, term in RENAMED_CRM_STAGES.items():
             stage = self.env.ref(xmlid, raise_if_not_found=False)
-            if not stage:
-                continue
-            translations = {"en_US": str(term._source)}
-            for lang in langs:
-                translated = code_translations.get_python_translations("sales_project_management", lang)
-                translations[lang] = translated.get(term._source, term._source)
-            stage.update_field_translations("name", translations)
+            if stage:
+                stage.update_field_translations("name", term_translations(self.env, term))
 
     @api.model_create_multi
     def create(self, vals_list):

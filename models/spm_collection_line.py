@@ -12,8 +12,11 @@ TRIGGERS = [
 INVOICING_GROUPS = ("account.group_account_invoice", "sales_project_management.group_spm_manager")
 # an installment whose trigger happened may be invoiced up to this many days before it falls due
 INVOICE_AHEAD_DAYS = 30
-# what the confirmed plan is made of
-PLAN_FIELDS = {"percent", "amount", "sale_order_id", "project_id", "is_cancelled"}
+# what the confirmed plan is made of: changing one of them reopens the plan
+PLAN_FIELDS = {"percent", "amount", "sale_order_id", "project_id", "is_cancelled", "sequence"}
+# what an invoiced installment keeps: its plan share and its terms
+FROZEN_FIELDS = {"percent", "amount", "sale_order_id", "project_id", "is_cancelled", "trigger", "trigger_date",
+                 "milestone_id", "offset_days"}
 
 
 class SpmCollectionLine(models.Model):
@@ -37,7 +40,7 @@ class SpmCollectionLine(models.Model):
     team_id = fields.Many2one(related="sale_order_id.team_id", string="Sales Team", store=True, index=True)
     grade_id = fields.Many2one(related="project_id.spm_grade_id", store=True)
     sequence = fields.Integer(default=10)
-    name = fields.Char("Installment", required=True)
+    name = fields.Char("Installment", required=True, translate=True)
     percent = fields.Float(digits=(5, 2), help="Share of the order total.")
     amount = fields.Monetary(currency_field="currency_id")
     trigger = fields.Selection(TRIGGERS, required=True, default="date")
@@ -48,15 +51,30 @@ class SpmCollectionLine(models.Model):
     due_date = fields.Date(compute="_compute_due_date", store=True, index=True)
     is_cancelled = fields.Boolean("Cancelled", copy=False)
 
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     invoice_ids = fields.Many2many("account.move", "spm_collection_line_account_move_rel", "line_id", "move_id",
                                    string="Invoices", copy=False, readonly=True)
     amount_invoiced = fields.Monetary(compute="_compute_collection", store=True, currency_field="currency_id")
     amount_received = fields.Monetary(compute="_compute_collection", store=True, currency_field="currency_id")
     amount_outstanding = fields.Monetary(compute="_compute_collection", store=True, currency_field="currency_id")
     last_payment_date = fields.Date(compute="_compute_collection", store=True)
+    # the same figures in the company currency, converted at the invoice date (the order date before invoicing),
+    # so that installments of orders in several currencies add up
+    amount_company = fields.Monetary("Planned (Company Currency)", compute="_compute_collection", store=True,
+                                     currency_field="company_currency_id")
+    amount_invoiced_company = fields.Monetary("Invoiced (Company Currency)", compute="_compute_collection",
+                                              store=True, currency_field="company_currency_id")
+    amount_received_company = fields.Monetary("Received (Company Currency)", compute="_compute_collection",
+                                              store=True, currency_field="company_currency_id")
+    amount_outstanding_company = fields.Monetary("Outstanding (Company Currency)", compute="_compute_collection",
+                                                 store=True, currency_field="company_currency_id")
+    invoice_number = fields.Char("Invoice Number", compute="_compute_invoice_number",
+                                 help="The posted invoices' numbers and, with the Chinese localization, their fapiao "
+                                      "numbers (发票号).")
     state = fields.Selection([
         ("planned", "Planned"),
         ("to_invoice", "To Invoice"),
+        ("draft_invoice", "Invoice Drafted"),
         ("invoiced", "Invoiced"),
         ("partial", "Partially Paid"),
         ("paid", "Paid"),
@@ -81,6 +99,17 @@ class SpmCollectionLine(models.Model):
                 raise ValidationError(self.env._("“%s” is due at a milestone: choose it.", line.name))
             if line.milestone_id and line.milestone_id.project_id != line.project_id:
                 raise ValidationError(self.env._("“%s”: the milestone belongs to another project.", line.name))
+
+    @api.constrains("sale_order_id", "project_id")
+    def _check_sale_order(self):
+        for line in self.sudo():
+            order, project = line.sale_order_id, line.project_id
+            if not (order.project_id == project or project.sale_order_id == order
+                    or project in order.order_line.project_id
+                    or (project.spm_lead_id and order.opportunity_id == project.spm_lead_id)):
+                raise ValidationError(self.env._(
+                    "“%(line)s”: the sale order %(order)s is not an order of the project %(project)s.",
+                    line=line.name, order=order.name, project=project.name))
 
     @api.depends("trigger", "trigger_date", "offset_days", "milestone_id.deadline", "milestone_id.reached_date",
                  "project_id.spm_acceptance_date")
@@ -108,14 +137,17 @@ class SpmCollectionLine(models.Model):
 
     @api.depends("amount", "is_cancelled", "due_date", "trigger", "milestone_id.is_reached",
                  "project_id.spm_acceptance_date", "invoice_ids.state", "invoice_ids.amount_total",
-                 "invoice_ids.reversal_move_ids.state", "invoice_ids.reversal_move_ids.amount_total",
+                 "invoice_ids.invoice_date", "invoice_ids.reversal_move_ids.state",
+                 "invoice_ids.reversal_move_ids.amount_total",
                  "invoice_ids.line_ids.matched_credit_ids.debit_amount_currency",
-                 "invoice_ids.line_ids.matched_credit_ids.credit_move_id.date")
+                 "invoice_ids.line_ids.matched_credit_ids.credit_move_id.date",
+                 "sale_order_id.date_order", "company_id.currency_id")
     def _compute_collection(self):
         today = fields.Date.context_today(self)
         for line in self:
             invoices = line.invoice_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice")
             refunds = invoices.reversal_move_ids.filtered(lambda m: m.state == "posted")
+            drafts = line.invoice_ids.filtered(lambda m: m.state == "draft" and m.move_type == "out_invoice")
             received, dates = 0.0, []
             for receivable in invoices.line_ids.filtered(lambda ml: ml.account_type == "asset_receivable"):
                 for partial in receivable.matched_credit_ids:
@@ -129,6 +161,7 @@ class SpmCollectionLine(models.Model):
             line.amount_received = received
             line.amount_outstanding = (line.amount - received) if not line.is_cancelled else 0.0
             line.last_payment_date = max(dates) if dates else False
+            line._spm_set_company_amounts(invoices, today)
             if line.is_cancelled:
                 line.state = "cancelled"
             elif line.amount and currency.compare_amounts(received, line.amount) >= 0:
@@ -137,41 +170,82 @@ class SpmCollectionLine(models.Model):
                 line.state = "partial"
             elif currency.compare_amounts(invoiced, 0) > 0:
                 line.state = "invoiced"
+            elif drafts:
+                line.state = "draft_invoice"
             elif line._spm_trigger_met(today):
                 line.state = "to_invoice"
             else:
                 line.state = "planned"
 
+    def _spm_set_company_amounts(self, invoices, today):
+        """The figures in the company currency, at the rate of the invoice date (of the order date
+        while not invoiced)."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        currency, company_currency = self.currency_id or company.currency_id, company.currency_id
+        invoice_dates = [date for date in invoices.mapped("invoice_date") if date]
+        rate_date = (min(invoice_dates) if invoice_dates
+                     else (self.sale_order_id.date_order and self.sale_order_id.date_order.date()) or today)
+
+        def convert(amount):
+            return currency._convert(amount, company_currency, company, rate_date) if currency != company_currency \
+                else company_currency.round(amount)
+
+        self.amount_company = convert(self.amount) if not self.is_cancelled else 0.0
+        self.amount_invoiced_company = convert(self.amount_invoiced)
+        self.amount_received_company = convert(self.amount_received)
+        self.amount_outstanding_company = convert(self.amount_outstanding)
+
+    @api.depends("invoice_ids.state", "invoice_ids.name")
+    def _compute_invoice_number(self):
+        with_fapiao = "fapiao" in self.env["account.move"]._fields  # the Chinese localization (l10n_cn)
+        for line in self:
+            posted = line.invoice_ids.filtered(lambda m: m.state == "posted").sorted("id")
+            line.invoice_number = ", ".join(
+                f"{move.name} ({move.fapiao})" if with_fapiao and move.fapiao else move.name for move in posted
+            ) or False
+
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines._spm_plan_changed()
+        lines.project_id._spm_reopen_collection_plan()
         return lines
 
     def write(self, vals):
+        frozen = FROZEN_FIELDS & set(vals)
+        for line in self.filtered(lambda line: line._spm_active_invoices()):
+            if any(line._spm_differs(name, vals[name]) for name in frozen):
+                raise UserError(self.env._("The installment “%s” is invoiced: its amount and terms can no "
+                                           "longer change.", line.name))
         planned = PLAN_FIELDS & set(vals)
-        if planned:
-            for line in self.filtered(lambda line: line._spm_active_invoices()):
-                if any(line._spm_differs(name, vals[name]) for name in planned):
-                    raise UserError(self.env._("The installment “%s” is invoiced: its amount and terms can no "
-                                               "longer change.", line.name))
+        changed = self.filtered(lambda line: any(line._spm_differs(name, vals[name]) for name in planned))
+        projects = changed.project_id
         res = super().write(vals)
-        if planned:
-            self._spm_plan_changed()
+        if changed:
+            (projects | changed.project_id)._spm_reopen_collection_plan()
+        return res
+
+    def unlink(self):
+        projects = self.project_id
+        res = super().unlink()
+        projects.exists()._spm_reopen_collection_plan()
         return res
 
     def _spm_differs(self, name, value):
+        """Whether writing ``value`` would change the field ``name`` of this installment."""
         self.ensure_one()
-        if self._fields[name].type == "many2one":
+        field = self._fields[name]
+        if field.type == "many2one":
             return self[name].id != (value or False)
-        if name in ("percent", "amount"):
+        if field.type in ("float", "monetary"):
             return float_compare(self[name], value or 0.0, precision_digits=2) != 0
-        return bool(self[name]) != bool(value)
-
-    def _spm_plan_changed(self):
-        """A change of the plan's installments needs the plan to be confirmed again."""
-        if not self.env.context.get("spm_confirming_plan"):
-            self.project_id.filtered("spm_collection_confirmed").spm_collection_confirmed = False
+        if field.type == "date":
+            return self[name] != (fields.Date.to_date(value) or False)
+        if field.type == "integer":
+            return self[name] != int(value or 0)
+        if field.type == "boolean":
+            return self[name] != bool(value)
+        return (self[name] or False) != (value or False)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
@@ -228,13 +302,30 @@ class SpmCollectionLine(models.Model):
             invoice = wizard._create_invoices(order)
         if not invoice:
             raise UserError(self.env._("The sale order %s has nothing left to invoice.", order.name))
-        invoice.write({"invoice_date_due": self.due_date or invoice.invoice_date_due,
-                       "ref": f"{self.project_id.name} · {self.name}"})
-        invoice.action_post()
+        # the customer reads the installment's name in their language; it is due on the installment's date,
+        # never before the invoice itself
+        label = self.with_context(lang=order.partner_id.lang or self.env.lang).name
+        today = fields.Date.context_today(self)
+        invoice.write({"invoice_payment_term_id": False,
+                       "invoice_date_due": max(self.due_date or today, today),
+                       "ref": f"{self.project_id.name} · {label}"})
+        if not is_last:
+            product_lines = invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
+            product_lines.name = f"{label} · {order.name}"
+        self.sudo().invoice_ids = [fields.Command.link(invoice.id)]
+        if order.company_id.spm_collection_post_invoice:
+            invoice.action_post()
         invoice.message_post(body=self.env._("Invoice of the installment “%(line)s” of %(project)s, by %(user)s.",
                                              line=self.name, project=self.project_id.name, user=self.env.user.name))
-        self.sudo().invoice_ids = [fields.Command.link(invoice.id)]
-        return invoice.with_env(self.env)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoice"),
+            "res_model": "account.move",
+            "res_id": invoice.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_move_type": "out_invoice"},
+        }
 
     def action_view_invoices(self):
         self.ensure_one()
@@ -244,6 +335,7 @@ class SpmCollectionLine(models.Model):
         if self.filtered(lambda line: line._spm_active_invoices().filtered(lambda m: m.state == "posted")):
             raise UserError(self.env._("Reverse the invoice of an installment before cancelling it."))
         self.is_cancelled = True
+        return True
 
     # ------------------------------------------------------------
     # Reminders

@@ -4,6 +4,9 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .crm_lead import INITIATION_STATES
+from .spm_translation import copy_translations
+
 EDITABLE_STATES = ("draft", "returned")
 # set by the workflow only (in sudo), never by a user's write, import or RPC call
 WORKFLOW_FIELDS = {"name", "user_id", "state", "grade_id", "approval_ids", "project_id", "date_submitted",
@@ -21,7 +24,8 @@ class SpmInitiation(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
-    name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, index="trigram",
+                       default=lambda self: self.env._("New"))
     lead_id = fields.Many2one("crm.lead", string="Opportunity", required=True, index=True, ondelete="restrict",
                               tracking=True, domain="[('type', '=', 'opportunity')]")
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
@@ -31,14 +35,8 @@ class SpmInitiation(models.Model):
                               default=lambda self: self.env.user, tracking=True)
     grade_id = fields.Many2one("spm.grade", readonly=True, tracking=True,
                                help="The opportunity's grade when the request was submitted.")
-    state = fields.Selection([
-        ("draft", "Draft"),
-        ("submitted", "Submitted"),
-        ("returned", "Returned"),
-        ("approved", "Approved"),
-        ("rejected", "Rejected"),
-        ("cancelled", "Cancelled"),
-    ], default="draft", required=True, readonly=True, copy=False, index=True, tracking=True)
+    state = fields.Selection(INITIATION_STATES, default="draft", required=True, readonly=True, copy=False, index=True,
+                             tracking=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date_submitted = fields.Datetime("Submitted On", readonly=True, copy=False)
     date_decided = fields.Datetime("Decided On", readonly=True, copy=False)
@@ -100,32 +98,49 @@ class SpmInitiation(models.Model):
         for vals in vals_list:
             if not self.env.su:
                 # a request is always the current user's, and starts as a draft
-                for name in WORKFLOW_FIELDS - {"name"}:
+                for name in WORKFLOW_FIELDS:
                     vals.pop(name, None)
                 vals["user_id"] = self.env.uid
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("spm.initiation") or "/"
+            # the reference always comes from the sequence
+            vals["name"] = self.env["ir.sequence"].next_by_code("spm.initiation") or self.env._("New")
+        if not self.env.su:
+            # requesting 立项 changes the opportunity's course: it needs the right to change the opportunity
+            leads = self.env["crm.lead"].browse({vals.get("lead_id") for vals in vals_list} - {None, False})
+            leads.check_access("write")
         requests = super().create(vals_list)
         for request in requests:
             if request.lead_id.type != "opportunity":
                 raise ValidationError(self.env._("An initiation request belongs to an opportunity."))
         return requests
 
+    def _spm_check_editor(self):
+        """A request's content is changed by its requester, or a manager, while it is editable."""
+        if self.env.su:
+            return
+        others = self.filtered(lambda r: r.user_id != self.env.user)
+        if others and not self.env.user.has_group("sales_project_management.group_spm_manager"):
+            raise AccessError(self.env._("Only the requester (or a sales projects manager) changes the initiation "
+                                         "request %s.", ", ".join(others.mapped("name"))))
+        locked = self.filtered(lambda r: r.state not in EDITABLE_STATES)
+        if locked:
+            raise UserError(self.env._(
+                "The initiation request %s is no longer a draft; only a returned request can be changed.",
+                ", ".join(locked.mapped("name"))))
+
     def write(self, vals):
         content = set(vals) - {"message_main_attachment_id", "activity_ids", "message_follower_ids"}
         if content & WORKFLOW_FIELDS and not self.env.su:
             raise AccessError(self.env._("The status, approvals and project of an initiation request change only "
                                          "through its workflow (submit, approve, return, reject, cancel)."))
-        if content and not self.env.su:
-            locked = self.filtered(lambda r: r.state not in EDITABLE_STATES)
-            if locked:
-                raise UserError(self.env._(
-                    "The initiation request %s is no longer a draft; only a returned request can be changed.",
-                    ", ".join(locked.mapped("name"))))
+        if content:
+            self._spm_check_editor()
+        if "lead_id" in vals and not self.env.su:
+            self.env["crm.lead"].browse(vals["lead_id"]).check_access("write")
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_unsubmitted_drafts(self):
+        self._spm_check_editor()
         if self.filtered(lambda r: r.state != "draft" or r.approval_ids):
             raise UserError(self.env._("Only a draft request never submitted can be deleted; cancel the others."))
 
@@ -153,6 +168,9 @@ class SpmInitiation(models.Model):
                 "date_decided": False,
                 "approval_ids": [Command.create(line) for line in lines],
             })
+            new_round = max(request.approval_ids.mapped("round"))
+            for line in request.approval_ids.filtered(lambda a, r=new_round: a.round == r and a.step_id):
+                copy_translations(line.step_id, "name", line.sudo(), "name")
             request.message_post(body=self.env._("Submitted for approval (%(grade)s, %(count)s steps).",
                                                  grade=grade.name, count=len(lines)))
             request._spm_schedule_activities()
@@ -205,14 +223,23 @@ class SpmInitiation(models.Model):
         self.invalidate_recordset()
         self.approval_ids.invalidate_recordset()
 
-    def _spm_decide(self, decision, comment=None):
+    def _spm_decide(self, decision, comment=None, approval_id=None):
+        """Record a decision on the current step; ``approval_id``, when given, is the step the
+        decider saw: the decision is refused if another step is current by now."""
         self.ensure_one()
         if decision in ("rejected", "returned") and not (comment or "").strip():
             raise UserError(self.env._("Give a comment to reject or return an initiation request."))
+        if approval_id is not None and (not isinstance(approval_id, int) or isinstance(approval_id, bool)):
+            raise UserError(self.env._("The approval step to decide is given by its id."))
         self._spm_lock()
         if self.state != "submitted" or not self.current_approval_id:
             raise UserError(self.env._("The initiation request %s is not waiting for a decision any more.", self.name))
         line = self.current_approval_id
+        if approval_id is not None and line.id != approval_id:
+            seen = self.env["spm.initiation.approval"].sudo().browse(approval_id).exists()
+            raise UserError(self.env._(
+                "The step “%(seen)s” of %(request)s has been decided meanwhile; the request now waits for “%(step)s”. "
+                "Reload it and decide again.", seen=seen.name or approval_id, request=self.name, step=line.name))
         if not line._spm_can_act(self.env.user):
             raise AccessError(self.env._("You are not the approver of the current step “%(step)s” of %(request)s.",
                                          step=line.name, request=self.name))
@@ -243,14 +270,14 @@ class SpmInitiation(models.Model):
                     summary=self.env._("Revise and resubmit"), note=comment)
         return True
 
-    def action_approve(self, comment=None):
-        return self._spm_decide("approved", comment)
+    def action_approve(self, comment=None, approval_id=None):
+        return self._spm_decide("approved", comment, approval_id)
 
-    def action_reject(self, comment=None):
-        return self._spm_decide("rejected", comment)
+    def action_reject(self, comment=None, approval_id=None):
+        return self._spm_decide("rejected", comment, approval_id)
 
-    def action_return(self, comment=None):
-        return self._spm_decide("returned", comment)
+    def action_return(self, comment=None, approval_id=None):
+        return self._spm_decide("returned", comment, approval_id)
 
     def action_cancel(self):
         for request in self:
@@ -272,7 +299,7 @@ class SpmInitiation(models.Model):
             "res_model": "spm.initiation.decision.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_initiation_id": self.id,
+            "context": {"default_initiation_id": self.id, "default_approval_id": self.current_approval_id.id,
                         "default_decision": self.env.context.get("spm_decision", "approved")},
         }
 
@@ -310,6 +337,9 @@ class SpmInitiation(models.Model):
         for request in self:
             lead = request.lead_id
             project = lead.spm_project_id or request.project_id
+            if project.spm_lead_id and project.spm_lead_id != lead:
+                raise UserError(self.env._("The project “%(project)s” is the delivery project of another opportunity, "
+                                           "“%(lead)s”.", project=project.name, lead=project.spm_lead_id.name))
             manager = request.member_ids.filtered(lambda m: m.role == "manager")[:1].user_id or request.user_id
             values = {
                 "spm_lead_id": lead.id,

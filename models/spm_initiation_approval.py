@@ -13,7 +13,7 @@ class SpmInitiationApproval(models.Model):
     step_id = fields.Many2one("spm.approval.step", string="Chain Step", ondelete="set null")
     round = fields.Integer(default=1, help="Submission the decision belongs to; a returned request starts a new round.")
     sequence = fields.Integer(default=10)
-    name = fields.Char("Level", required=True)
+    name = fields.Char("Level", required=True, translate=True)
     approver_user_id = fields.Many2one("res.users", string="Approver", ondelete="restrict")
     approver_group_id = fields.Many2one("res.groups", string="Approving Group", ondelete="restrict")
     state = fields.Selection([
@@ -24,7 +24,7 @@ class SpmInitiationApproval(models.Model):
         ("skipped", "Not Reached"),
     ], default="pending", required=True, index=True)
     comment = fields.Text()
-    decided_by_id = fields.Many2one("res.users", ondelete="restrict")
+    decided_by_id = fields.Many2one("res.users", string="Decided By", ondelete="restrict")
     date = fields.Datetime("Decided On")
 
     def _spm_approver_users(self):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class SpmLeadAssessment(models.Model):
@@ -12,8 +12,8 @@ class SpmLeadAssessment(models.Model):
     criterion_id = fields.Many2one("spm.assessment.criterion", required=True,
                                    ondelete="restrict")
     sequence = fields.Integer(related="criterion_id.sequence", store=True)
-    weight = fields.Float(compute="_compute_weight", store=True, readonly=False,
-                          help="Weight of the criterion when it was assessed.")
+    weight = fields.Float(compute="_compute_weight", store=True,
+                          help="Weight of the criterion when it was assessed; weights are set on the criteria.")
     score = fields.Integer(help="From 1 (unfavourable) to 5 (favourable); empty while not assessed.")
     note = fields.Char()
 
@@ -25,6 +25,27 @@ class SpmLeadAssessment(models.Model):
     def _compute_weight(self):
         for line in self:
             line.weight = line.criterion_id.weight or 1.0
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            criteria = self.env["spm.assessment.criterion"].browse(
+                {vals.get("criterion_id") for vals in vals_list} - {None, False})
+            weights = {criterion.id: criterion.weight or 1.0 for criterion in criteria}
+            for vals in vals_list:
+                if "weight" in vals and vals["weight"] != weights.get(vals.get("criterion_id"), vals["weight"]):
+                    self._spm_refuse_weight()
+                vals.pop("weight", None)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and "weight" in vals and any(line.weight != vals["weight"] for line in self):
+            self._spm_refuse_weight()
+        return super().write(vals)
+
+    def _spm_refuse_weight(self):
+        raise AccessError(self.env._("The weights of the assessment come from the assessment criteria, which only a "
+                                     "sales projects manager changes."))
 
     @api.constrains("score", "weight")
     def _check_score(self):

@@ -111,6 +111,19 @@ class SpmStageGate(models.Model):
         return {gate.id: gate.name for gate in self.sudo().search([])}  # pylint: disable=no-search-all
 
     @api.model
+    @tools.ormcache("self.env.lang")
+    def _spm_explanations(self):
+        """{gate id: how to meet it, in the current language} (empty when the gate has no description)."""
+        return {gate.id: gate.description or "" for gate in self.sudo().search([])}  # pylint: disable=no-search-all
+
+    @api.model
+    def _spm_missing_text(self, gate_ids):
+        """The bullet list of a refusal: each missing requirement with how to meet it."""
+        names, explanations = self._spm_names(), self._spm_explanations()
+        return "\n".join(f"• {names[gate_id]}" + (f" — {explanations[gate_id]}" if explanations.get(gate_id) else "")
+                         for gate_id in gate_ids)
+
+    @api.model
     def _spm_gate_ids_by_stage(self):
         by_stage = {}
         for gate_id, (stage_id, _domain, _python) in self._spm_definitions().items():

@@ -10,10 +10,10 @@ class SpmSuccessCriterion(models.Model):
     project_id = fields.Many2one("project.project", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="project_id.company_id", store=True)
     sequence = fields.Integer(default=10)
-    name = fields.Char("Criterion", required=True)
+    name = fields.Char("Criterion", required=True, translate=True)
     code = fields.Char(help="Technical key of a criterion measured by the addon, e.g. collection_cycle.")
     comparator = fields.Selection([(">=", "at least"), ("<=", "at most"), ("=", "equal to")], default=">=",
                                   required=True)
     target = fields.Float(required=True)
-    unit = fields.Char()
+    unit = fields.Char(translate=True)
     actual = fields.Float(help="Measured at closing.")

@@ -23,7 +23,7 @@ class SpmCollectionAnalysis(models.Model):
     _order = "due_date, id"
 
     line_id = fields.Many2one("spm.collection.line", string="Installment", readonly=True)
-    name = fields.Char("Installment Name", readonly=True)
+    name = fields.Char("Installment Name", readonly=True, translate=True)
     project_id = fields.Many2one("project.project", readonly=True)
     sale_order_id = fields.Many2one("sale.order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -39,6 +39,18 @@ class SpmCollectionAnalysis(models.Model):
     amount_received = fields.Monetary("Received", readonly=True)
     amount_outstanding = fields.Monetary("Outstanding", readonly=True)
     amount_overdue = fields.Monetary("Overdue Amount", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    amount_company = fields.Monetary("Planned (Company Currency)", readonly=True,
+                                     currency_field="company_currency_id")
+    amount_invoiced_company = fields.Monetary("Invoiced (Company Currency)", readonly=True,
+                                              currency_field="company_currency_id")
+    amount_received_company = fields.Monetary("Received (Company Currency)", readonly=True,
+                                              currency_field="company_currency_id")
+    amount_outstanding_company = fields.Monetary("Outstanding (Company Currency)", readonly=True,
+                                                 currency_field="company_currency_id")
+    amount_overdue_company = fields.Monetary("Overdue (Company Currency)", readonly=True,
+                                             currency_field="company_currency_id")
+    invoice_number = fields.Char(related="line_id.invoice_number")
     overdue_days = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Selection(BUCKETS, string="Aging", readonly=True)
     is_overdue = fields.Boolean("Overdue", readonly=True)
@@ -53,14 +65,24 @@ class SpmCollectionAnalysis(models.Model):
                    l.amount, l.amount_invoiced, l.amount_received, l.amount_outstanding,
                    CASE WHEN {days} > 0 AND l.amount_outstanding > 0 THEN l.amount_outstanding ELSE 0 END
                        AS amount_overdue,
+                   c.currency_id AS company_currency_id, l.amount_company, l.amount_invoiced_company,
+                   l.amount_received_company, l.amount_outstanding_company,
+                   CASE WHEN {days} > 0 AND l.amount_outstanding > 0 THEN l.amount_outstanding_company ELSE 0 END
+                       AS amount_overdue_company,
                    CASE WHEN {days} > 0 AND l.amount_outstanding > 0 THEN {days} ELSE 0 END AS overdue_days,
                    CASE WHEN l.amount_outstanding > 0 AND l.due_date IS NOT NULL
                         THEN {bucket_sql(days)} ELSE 'not_due' END AS bucket,
                    ({days} > 0 AND l.amount_outstanding > 0) IS TRUE AS is_overdue,
                    (l.state = 'to_invoice') AS is_to_invoice
               FROM spm_collection_line l
+              JOIN res_company c ON c.id = l.company_id
              WHERE l.state != 'cancelled'
         """
+
+    def action_open_line(self):
+        """A row of the tracking opens its installment, to invoice it or follow its invoices."""
+        self.ensure_one()
+        return self.line_id._get_records_action(name=self.env._("Installment"))
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):  # noqa: PLR0917 -- Odoo signature

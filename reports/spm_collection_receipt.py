@@ -11,6 +11,8 @@ class SpmCollectionReceipt(models.Model):
     date = fields.Date(readonly=True)
     amount = fields.Monetary(readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    amount_company = fields.Monetary("Amount (Company Currency)", readonly=True, currency_field="company_currency_id")
     payment_id = fields.Many2one("account.payment", readonly=True)
     payment_move_id = fields.Many2one("account.move", string="Payment Entry", readonly=True)
     invoice_id = fields.Many2one("account.move", readonly=True)
@@ -25,10 +27,12 @@ class SpmCollectionReceipt(models.Model):
     def _table_query(self):
         return """
             SELECT p.id, cml.date AS date, p.debit_amount_currency AS amount, p.debit_currency_id AS currency_id,
+                   co.currency_id AS company_currency_id, p.amount AS amount_company,
                    pay.id AS payment_id, cm.id AS payment_move_id, inv.id AS invoice_id,
                    l.id AS collection_line_id, l.project_id, l.partner_id, l.user_id, l.team_id, l.company_id
               FROM spm_collection_line_account_move_rel rel
               JOIN spm_collection_line l ON l.id = rel.line_id
+              JOIN res_company co ON co.id = l.company_id
               JOIN account_move inv ON inv.id = rel.move_id AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
               JOIN account_move_line aml ON aml.move_id = inv.id
               JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'

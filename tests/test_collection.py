@@ -37,10 +37,18 @@ class TestCollection(SpmCommon):
         })
         cls.order.action_confirm()
         cls.template = cls.env.ref("sales_project_management.collection_template_30_40_30")
+        cls.company.spm_collection_post_invoice = True  # as before the setting: invoices posted at once
 
     def _plan(self):
         self.project.action_spm_apply_collection_template(self.template, self.order)
         return self.project.spm_collection_line_ids.sorted("sequence")
+
+    def _invoice(self, line, user=None):
+        """Invoice an installment as ``user``; its action opens the new invoice."""
+        action = line.with_user(user or self.env.user).action_create_invoice()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual((action["res_model"], invoice), ("account.move", line.invoice_ids.sorted("id")[-1:]))
+        return invoice
 
     def _pay(self, invoice, amount, date=None):
         return self.env["account.payment.register"].with_user(self.user_accountant).with_context(
@@ -84,7 +92,7 @@ class TestCollection(SpmCommon):
     def test_invoice_payment_unreconcile_credit_note_and_final_invoice(self):
         advance, delivery, acceptance = self._plan()
         # invoicing line 1 creates one invoice of 30 % linked to the order; twice never makes two
-        invoice = advance.with_user(self.user_accountant).action_create_invoice()
+        invoice = self._invoice(advance, self.user_accountant)
         self.assertEqual(invoice.amount_total, 300_000)
         self.assertEqual(invoice.state, "posted")
         self.assertIn(invoice, self.order.invoice_ids)
@@ -118,7 +126,7 @@ class TestCollection(SpmCommon):
         # a credit note on the second invoice reduces it and reopens the installment
         delivery.milestone_id.is_reached = True
         self.assertEqual(delivery.state, "to_invoice")
-        invoice2 = delivery.with_user(self.user_accountant).action_create_invoice()
+        invoice2 = self._invoice(delivery, self.user_accountant)
         self.assertEqual(invoice2.amount_total, 400_000)
         reversal = self.env["account.move.reversal"].with_context(
             active_model="account.move", active_ids=invoice2.ids).create({
@@ -129,13 +137,13 @@ class TestCollection(SpmCommon):
         self.assertEqual(delivery.amount_invoiced, 0)
         self.assertEqual(delivery.state, "to_invoice")
         self.assertEqual(delivery.amount_received, 0, "a credit note is not money received")
-        invoice2 = delivery.with_user(self.user_accountant).action_create_invoice()
+        invoice2 = self._invoice(delivery, self.user_accountant)
         self.assertEqual(delivery.amount_invoiced, 400_000)
 
         # the final installment deducts the earlier ones and the order ends fully invoiced
         self.project.spm_acceptance_date = self.today
         self.assertEqual(acceptance.state, "to_invoice")
-        final = acceptance.with_user(self.user_accountant).action_create_invoice()
+        final = self._invoice(acceptance, self.user_accountant)
         self.assertEqual(final.amount_total, 300_000)
         self.assertTrue(final.invoice_line_ids.filtered(lambda ml: ml.sale_line_ids.is_downpayment))
         self.assertEqual(self.order.invoice_status, "invoiced")
@@ -175,11 +183,11 @@ class TestCollection(SpmCommon):
 
     def test_cancelled_invoice_brings_the_line_back(self):
         advance = self._plan()[0]
-        invoice = advance.action_create_invoice()
+        invoice = self._invoice(advance)
         invoice.button_draft()
         invoice.button_cancel()
         self.assertEqual(advance.state, "to_invoice")
-        invoice = advance.action_create_invoice()
+        invoice = self._invoice(advance)
         self.assertEqual(advance.state, "invoiced")
         self.assertEqual(len(advance.invoice_ids), 2)
 
@@ -204,7 +212,7 @@ class TestCollection(SpmCommon):
             [("project_id", "=", self.project.id)], ["amount_outstanding:sum"], ["bucket", "user_id"], lazy=False)
         self.assertEqual([group["bucket"] for group in pivot], ["not_due", "31_60", "over_90"])
         # aged receivable over the journal items, by maturity
-        invoice = advance.action_create_invoice()
+        invoice = self._invoice(advance)
         invoice.line_ids.filtered(lambda ml: ml.account_type == "asset_receivable").date_maturity = (
             self.today - timedelta(days=70))
         self.env.flush_all()
@@ -233,7 +241,7 @@ class TestCollection(SpmCommon):
         self.milestones[3].is_reached = True
         self.project.spm_acceptance_date = self.today - timedelta(days=20)
         for line in lines:
-            self._pay(line.action_create_invoice(), line.amount)
+            self._pay(self._invoice(line), line.amount)
         self.assertEqual(lines.mapped("state"), ["paid"] * 3)
         self.assertEqual(self.project.spm_collection_cycle_days, 20)
         self.assertTrue(self.project.spm_collection_cycle_met)
