@@ -2,6 +2,7 @@ from . import (
     account_move,
     crm_lead,
     crm_stage,
+    ir_actions_report,
     ir_attachment,
     project_project,
     res_company,

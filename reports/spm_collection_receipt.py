@@ -7,6 +7,14 @@ class SpmCollectionReceipt(models.Model):
     _description = "Payment Receipt"
     _auto = False
     _order = "date desc, id desc"
+    _depends = {
+        "spm.collection.line": ["project_id", "partner_id", "user_id", "team_id", "company_id", "invoice_ids"],
+        "account.move": ["move_type", "state"],
+        "account.move.line": ["move_id", "account_id", "date"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency",
+                                      "debit_currency_id"],
+        "res.company": ["currency_id"],
+    }
 
     date = fields.Date(readonly=True)
     amount = fields.Monetary(readonly=True)
