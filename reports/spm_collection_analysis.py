@@ -84,7 +84,7 @@ class SpmCollectionAnalysis(models.Model):
                    ({days} > 0 AND l.amount_outstanding > 0) IS TRUE AS is_overdue,
                    (l.state = 'to_invoice') AS is_to_invoice
               FROM spm_collection_line l
-              JOIN res_company c ON c.id = l.company_id
+         LEFT JOIN res_company c ON c.id = l.company_id
              WHERE l.state != 'cancelled'
         """
 
