@@ -7,7 +7,7 @@
     "author": "Sales Project Management",
     "website": "https://github.com/sales-project-management/sales_project_management",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm", "sale_project", "account"],
+    "depends": ["crm", "sale_crm", "sale_project", "account", "calendar", "resource"],
     "data": [
         "security/spm_security.xml",
         "security/ir.model.access.csv",
@@ -19,9 +19,11 @@
         "data/spm_initiation_data.xml",
         "data/spm_collection_data.xml",
         "data/project_task_type_data.xml",
+        "data/spm_visit_data.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
         "reports/spm_collection_report.xml",
+        "reports/spm_daily_report.xml",
         "views/spm_grade_views.xml",
         "views/spm_assessment_criterion_views.xml",
         "views/spm_document_type_views.xml",
@@ -36,6 +38,9 @@
         "views/spm_initiation_views.xml",
         "views/project_project_views.xml",
         "views/spm_wbs_template_views.xml",
+        "views/spm_visit_views.xml",
+        "views/spm_daily_report_views.xml",
+        "views/spm_target_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
@@ -43,8 +48,12 @@
         "data/spm_demo.xml",
         "data/crm_lead_demo.xml",
         "data/spm_collection_demo.xml",
+        "data/spm_visit_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_project_management/static/src/checkin/**/*",
+        ],
         "web.report_assets_common": [
             "sales_project_management/static/src/scss/spm_report.scss",
         ],

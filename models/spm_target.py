@@ -1,0 +1,539 @@
+from collections import defaultdict
+from datetime import date, timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_compare, format_amount
+
+BASES = ("signed", "invoiced", "collected")
+BASIS_SELECTION = [("signed", "Signed"), ("invoiced", "Invoiced"), ("collected", "Collected")]
+TARGET_STATES = [("draft", "Draft"), ("confirmed", "Confirmed")]
+MANAGER_GROUP = "sales_project_management.group_spm_manager"
+# what a confirmed target keeps: everything but the chatter
+TARGET_LOCKED_FIELDS = {"year", "company_id", "team_id", "user_id", "target_signed", "target_invoiced",
+                        "target_collected", "line_ids"}
+
+
+def _facts_sql(basis, granularity):
+    """Grouped amounts of one basis, in company currency, per company, salesperson, team and unit
+    (day or month), over the bounds of each company (the ``bounds`` CTE). The same documents as
+    Odoo's own reports: confirmed sale orders by order date (in the company's time zone, at the
+    order's rate, as the Sales Analysis), posted customer invoices and credit notes by invoice date
+    (their signed total, as the invoice list), money received on posted customer invoices by
+    payment date (the reconciliations with anything but a credit note, as the 回款 receipts)."""
+    if basis == "signed":
+        return SQL("""
+            SELECT 'signed' AS basis, so.company_id, so.user_id, so.team_id,
+                   date_trunc(%(unit)s, (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE b.tz)::date AS unit,
+                   SUM(so.amount_total / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0
+                                         ELSE so.currency_rate END) AS amount
+              FROM bounds b
+              JOIN sale_order so ON so.company_id = b.company_id AND so.state = 'sale'
+                                AND so.date_order >= b.start_utc AND so.date_order < b.stop_utc
+             WHERE so.user_id IN (SELECT user_id FROM scope) OR so.team_id IN (SELECT team_id FROM scope)
+             GROUP BY 2, 3, 4, 5
+        """, unit=granularity)
+    if basis == "invoiced":
+        return SQL("""
+            SELECT 'invoiced' AS basis, m.company_id, m.invoice_user_id AS user_id, m.team_id,
+                   date_trunc(%(unit)s, m.invoice_date)::date AS unit, SUM(m.amount_total_signed) AS amount
+              FROM bounds b
+              JOIN account_move m ON m.company_id = b.company_id AND m.state = 'posted'
+                                 AND m.move_type IN ('out_invoice', 'out_refund')
+                                 AND m.invoice_date >= b.date_from AND m.invoice_date <= b.date_to
+             WHERE m.invoice_user_id IN (SELECT user_id FROM scope) OR m.team_id IN (SELECT team_id FROM scope)
+             GROUP BY 2, 3, 4, 5
+        """, unit=granularity)
+    return SQL("""
+        SELECT 'collected' AS basis, inv.company_id, inv.invoice_user_id AS user_id, inv.team_id,
+               date_trunc(%(unit)s, cml.date)::date AS unit, SUM(p.amount) AS amount
+          FROM bounds b
+          JOIN account_move inv ON inv.company_id = b.company_id AND inv.move_type = 'out_invoice'
+                               AND inv.state = 'posted'
+          JOIN account_move_line dml ON dml.move_id = inv.id
+          JOIN account_partial_reconcile p ON p.debit_move_id = dml.id
+          JOIN account_move_line cml ON cml.id = p.credit_move_id
+                                    AND cml.date >= b.date_from AND cml.date <= b.date_to
+          JOIN account_move cm ON cm.id = cml.move_id AND cm.move_type != 'out_refund'
+         WHERE inv.invoice_user_id IN (SELECT user_id FROM scope) OR inv.team_id IN (SELECT team_id FROM scope)
+         GROUP BY 2, 3, 4, 5
+    """, unit=granularity)
+
+
+def achievement_sql(scope, granularity="month", bases=BASES):
+    """The achievement of every scope row, as rows (key, basis, amount).
+
+    :param SQL scope: a query of rows (key, company_id, user_id, team_id, date_from, date_to); a
+        person's row (user_id set) counts the person's documents whatever their team, a team's row
+        (user_id NULL) the team's documents
+    :param granularity: ``month`` when every scope covers whole months, else ``day``
+    :param bases: the bases to compute
+
+    The documents are grouped first (one grouped scan per basis), then joined to the scopes split
+    into units on equal keys, so that the cost does not grow with the number of scopes.
+    """
+    assert granularity in ("day", "month")
+    facts = SQL(" UNION ALL ").join(_facts_sql(basis, granularity) for basis in bases)
+    return SQL("""
+        WITH scope AS (%(scope)s),
+        bounds AS (
+            SELECT s.company_id, COALESCE(rc.tz, 'UTC') AS tz, MIN(s.date_from) AS date_from,
+                   MAX(s.date_to) AS date_to,
+                   (MIN(s.date_from)::timestamp AT TIME ZONE COALESCE(rc.tz, 'UTC')) AT TIME ZONE 'UTC' AS start_utc,
+                   ((MAX(s.date_to) + 1)::timestamp AT TIME ZONE COALESCE(rc.tz, 'UTC')) AT TIME ZONE 'UTC' AS stop_utc
+              FROM scope s
+              JOIN res_company c ON c.id = s.company_id
+         LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
+             GROUP BY s.company_id, rc.tz
+        ),
+        units AS (
+            SELECT s.key, s.company_id, s.user_id, s.team_id, u::date AS unit
+              FROM scope s,
+                   generate_series(date_trunc(%(unit)s, s.date_from::timestamp), s.date_to::timestamp,
+                                   ('1 ' || %(unit)s)::interval) AS u
+        ),
+        facts AS (%(facts)s)
+        SELECT u.key, f.basis, SUM(f.amount) AS amount
+          FROM units u
+          JOIN facts f ON f.company_id = u.company_id AND f.unit = u.unit AND f.user_id = u.user_id
+         WHERE u.user_id IS NOT NULL
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT u.key, f.basis, SUM(f.amount) AS amount
+          FROM units u
+          JOIN facts f ON f.company_id = u.company_id AND f.unit = u.unit AND f.team_id = u.team_id
+         WHERE u.user_id IS NULL
+         GROUP BY 1, 2
+    """, scope=scope, unit=granularity, facts=facts)
+
+
+def month_bounds(year, month):
+    start = date(year, month, 1)
+    stop = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return start, stop
+
+
+def _whole_months(date_from, date_to):
+    return date_from.day == 1 and (date_to + timedelta(days=1)).day == 1
+
+
+def split_amount(amount, weights, currency):
+    """``amount`` split by ``weights``, rounded to the currency; the last part takes the rounding."""
+    total = sum(weights)
+    parts = [currency.round(amount * weight / total) for weight in weights[:-1]]
+    return [*parts, currency.round(amount - sum(parts))]
+
+
+class SpmTarget(models.Model):
+    """销售目标: the annual targets (signed, invoiced, collected) of a sales team or a person,
+    split into months; achievement comes from Odoo's orders, invoices and payments."""
+    _name = "spm.target"
+    _description = "Sales Target"
+    _inherit = ["mail.thread"]
+    _order = "year desc, company_id, team_id, user_id, id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    year = fields.Integer(required=True, tracking=True, default=lambda self: fields.Date.context_today(self).year)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    target_type = fields.Selection([("team", "Team"), ("person", "Person")], string="Target Of",
+                                   compute="_compute_target_type", store=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, tracking=True,
+                              help="The team of a team target; for a person, the team whose target they share.")
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True, tracking=True,
+                              help="Set for the target of a person.")
+    state = fields.Selection(TARGET_STATES, default="draft", required=True, readonly=True, index=True,
+                             tracking=True)
+    target_signed = fields.Monetary("Signed Target", tracking=True,
+                                    help="Annual amount of confirmed sale orders, taxes included (签约额).")
+    target_invoiced = fields.Monetary("Invoiced Target", tracking=True,
+                                      help="Annual amount invoiced net of credit notes, taxes included (开票额).")
+    target_collected = fields.Monetary("Collected Target", tracking=True,
+                                       help="Annual amount of money received on invoices (回款额).")
+    line_ids = fields.One2many("spm.target.line", "target_id", string="Months", copy=True)
+
+    achieved_signed = fields.Monetary("Signed", compute="_compute_achieved")
+    achieved_invoiced = fields.Monetary("Invoiced", compute="_compute_achieved")
+    achieved_collected = fields.Monetary("Collected", compute="_compute_achieved")
+    achievement_signed = fields.Float("Signed (%)", compute="_compute_achieved", digits=(16, 1))
+    achievement_invoiced = fields.Float("Invoiced (%)", compute="_compute_achieved", digits=(16, 1))
+    achievement_collected = fields.Float("Collected (%)", compute="_compute_achieved", digits=(16, 1))
+    quarter_summary = fields.Html("Quarters", compute="_compute_achieved", sanitize=False)
+
+    team_target_id = fields.Many2one("spm.target", string="Team Target", compute="_compute_allocation")
+    member_target_ids = fields.Many2many("spm.target", string="Members' Targets", compute="_compute_allocation")
+    allocated_signed = fields.Monetary("Signed Allocated", compute="_compute_allocation")
+    allocated_invoiced = fields.Monetary("Invoiced Allocated", compute="_compute_allocation")
+    allocated_collected = fields.Monetary("Collected Allocated", compute="_compute_allocation")
+    allocation_warning = fields.Char(compute="_compute_allocation")
+    owner_key = fields.Char(compute="_compute_owner_key", store=True,
+                            help="Whose target it is: one per person, and one per team, each year.")
+
+    _sql_constraints = [
+        ("owner_year_unique", "UNIQUE(company_id, year, owner_key)",
+         "A salesperson, and a sales team, have one target per year."),
+    ]
+
+    @api.depends("year", "team_id.name", "user_id.name")
+    def _compute_name(self):
+        for target in self:
+            target.name = f"{target.year} · {target.user_id.name or target.team_id.name or ''}"
+
+    @api.depends("user_id")
+    def _compute_target_type(self):
+        for target in self:
+            target.target_type = "person" if target.user_id else "team"
+
+    @api.constrains("year", "team_id", "user_id", "company_id", "target_signed", "target_invoiced",
+                    "target_collected")
+    def _check_target(self):
+        for target in self:
+            if not 2000 <= target.year <= 2100:
+                raise ValidationError(self.env._("%s is not a year of targets.", target.year))
+            if not target.user_id and not target.team_id:
+                raise ValidationError(self.env._("A target belongs to a sales team or to a salesperson."))
+            if any(target[f"target_{basis}"] < 0 for basis in BASES):
+                raise ValidationError(self.env._("Targets cannot be negative."))
+            if target.team_id.company_id and target.team_id.company_id != target.company_id:
+                raise ValidationError(self.env._("The sales team %s belongs to another company.", target.team_id.name))
+            if target.user_id and target.company_id not in target.user_id.company_ids:
+                raise ValidationError(self.env._("%s does not work for this company.", target.user_id.name))
+
+    @api.depends("user_id", "team_id")
+    def _compute_owner_key(self):
+        for target in self:
+            target.owner_key = f"user-{target.user_id.id}" if target.user_id else f"team-{target.team_id.id}"
+
+    # ------------------------------------------------------------
+    # Achievement
+    # ------------------------------------------------------------
+
+    @api.model
+    def _spm_achieved(self, scopes, bases=BASES):
+        """Amounts achieved in company currency, in one query whatever the number of scopes.
+
+        The one place that measures achievement (target lines, targets, the analysis, the team
+        dashboard, the daily report; commissions reuse it for achievement to date).
+
+        :param scopes: iterable of (key, company_id, user_id or False, team_id or False, date_from,
+            date_to): a person's scope counts their documents whatever the team, a team's the team's
+        :returns: {key: {basis: amount}}
+        """
+        scopes = [scope for scope in scopes if scope[1] and (scope[2] or scope[3])]
+        if not scopes:
+            return {}
+        for model in ("sale.order", "account.move", "account.move.line", "account.partial.reconcile", "res.company",
+                      "resource.calendar"):
+            self.env[model].flush_model()
+        granularity = "month" if all(_whole_months(scope[4], scope[5]) for scope in scopes) else "day"
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s::int, %s::int, %s::date, %s::date)", key, company_id, user_id or None, team_id or None,
+                date_from, date_to)
+            for key, company_id, user_id, team_id, date_from, date_to in scopes)
+        scope = SQL("SELECT * FROM (VALUES %s) AS v(key, company_id, user_id, team_id, date_from, date_to)", values)
+        currencies = {company.id: company.currency_id
+                      for company in self.env["res.company"].browse({scope[1] for scope in scopes}).sudo()}
+        companies = {scope[0]: scope[1] for scope in scopes}
+        result = defaultdict(dict)
+        for key, basis, amount in self.env.execute_query(achievement_sql(scope, granularity, bases)):
+            result[key][basis] = currencies[companies[key]].round(float(amount or 0.0))
+        return result
+
+    @api.model
+    def _spm_basis_labels(self):
+        """{basis: its name in the user's language}"""
+        return dict(self.env["spm.target.analysis"]._fields["basis"]._description_selection(self.env))
+
+    def _spm_year_bounds(self):
+        self.ensure_one()
+        return date(self.year, 1, 1), date(self.year, 12, 31)
+
+    @api.depends("year", "company_id", "team_id", "user_id", "target_signed", "target_invoiced", "target_collected",
+                 "line_ids.target_signed", "line_ids.target_invoiced", "line_ids.target_collected")
+    @api.depends_context("lang")
+    def _compute_achieved(self):
+        """The year and its quarters (months rolled up), in one query for the whole batch."""
+        scopes = []
+        for index, target in enumerate(self):
+            if not (target.year and target.company_id):
+                continue
+            for quarter in range(5):  # 0: the year, 1-4: the quarters
+                if quarter:
+                    date_from, date_to = month_bounds(target.year, 3 * quarter - 2)[0], \
+                        month_bounds(target.year, 3 * quarter)[1]
+                else:
+                    date_from, date_to = target._spm_year_bounds()
+                scopes.append((index * 5 + quarter, target.company_id.id, target.user_id.id,
+                               False if target.user_id else target.team_id.id, date_from, date_to))
+        achieved = self._spm_achieved(scopes)
+        for index, target in enumerate(self):
+            year = achieved.get(index * 5, {})
+            for basis in BASES:
+                amount = year.get(basis, 0.0)
+                target[f"achieved_{basis}"] = amount
+                target[f"achievement_{basis}"] = _percent(amount, target[f"target_{basis}"])
+            target.quarter_summary = target.currency_id and target._spm_quarter_table(
+                [achieved.get(index * 5 + quarter, {}) for quarter in range(1, 5)])
+
+    def _spm_quarter_table(self, quarters):
+        """The months rolled up to quarters and the year: target, achieved and % per basis."""
+        self.ensure_one()
+        labels = self._spm_basis_labels()
+        header = Markup("").join(Markup('<th class="text-end">%s</th>') % label
+                                 for basis in BASES for label in (labels[basis], "%"))
+        rows = []
+        for quarter, amounts in enumerate([*quarters, None], 1):
+            lines = self.line_ids.filtered(lambda line, q=quarter: q == 5 or (line.date_from.month - 1) // 3 + 1 == q)
+            name = self.env._("Q%s", quarter) if quarter < 5 else self.env._("Year")
+            cells = []
+            for basis in BASES:
+                target = sum(lines.mapped(f"target_{basis}"))
+                done = amounts.get(basis, 0.0) if amounts is not None else self[f"achieved_{basis}"]
+                cells.append(Markup('<td class="text-end">%s / %s</td><td class="text-end">%s</td>') % (
+                    format_amount(self.env, done, self.currency_id), format_amount(self.env, target, self.currency_id),
+                    f"{_percent(done, target):.1f}"))
+            rows.append(Markup("<tr%s><th>%s</th>%s</tr>") % (
+                Markup(' class="fw-bold"') if quarter == 5 else "", name, Markup("").join(cells)))
+        return Markup('<table class="table table-sm o_spm_quarters"><thead><tr><th></th>%s</tr></thead>'
+                      '<tbody>%s</tbody></table>') % (header, Markup("").join(rows))
+
+    @api.depends("year", "company_id", "team_id", "user_id", "target_signed", "target_invoiced", "target_collected")
+    def _compute_allocation(self):
+        """A team's target against the persons' targets of the team, and each person's team target."""
+        for target in self:
+            target.team_target_id = target._spm_team_target()
+            members = target._spm_member_targets()
+            target.member_target_ids = members
+            for basis in BASES:
+                target[f"allocated_{basis}"] = sum(members.mapped(f"target_{basis}"))
+            gaps = members and target._spm_allocation_gaps()
+            target.allocation_warning = gaps and self.env._(
+                "The members' targets do not add up to the team's: %s", gaps)
+
+    def _spm_member_targets(self):
+        """The persons' targets of a team target (same year and company), read from the database."""
+        self.ensure_one()
+        if self.user_id or not self.team_id or not self.year:
+            return self.browse()
+        return self.search([("team_id", "=", self.team_id.id), ("year", "=", self.year),
+                            ("company_id", "=", self.company_id.id), ("user_id", "!=", False),
+                            ("id", "!=", self._origin.id)])
+
+    def _spm_team_target(self):
+        """The team target a person's target shares."""
+        self.ensure_one()
+        if not self.user_id or not self.team_id or not self.year:
+            return self.browse()
+        return self.search([("team_id", "=", self.team_id.id), ("year", "=", self.year),
+                            ("company_id", "=", self.company_id.id), ("user_id", "=", False)], limit=1)
+
+    def _spm_allocation_gaps(self):
+        """The bases where the members' targets differ from the team's, as text (empty when they add up)."""
+        self.ensure_one()
+        labels = self._spm_basis_labels()
+        members = self._spm_member_targets()
+        gaps = []
+        for basis in BASES:
+            allocated = sum(members.mapped(f"target_{basis}"))
+            if self.currency_id.compare_amounts(allocated, self[f"target_{basis}"]):
+                gaps.append(self.env._("%(basis)s: members %(members)s, team %(team)s", basis=labels[basis],
+                                       members=format_amount(self.env, allocated, self.currency_id),
+                                       team=format_amount(self.env, self[f"target_{basis}"], self.currency_id)))
+        return "; ".join(gaps)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model
+    def _spm_month_values(self, year):
+        return [{"date_from": start, "date_to": stop} for start, stop in (month_bounds(year, m) for m in range(1, 13))]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self._spm_check_manager()
+            for vals in vals_list:
+                vals.pop("state", None)
+        for vals in vals_list:
+            if not vals.get("line_ids"):
+                year = vals.get("year") or fields.Date.context_today(self).year
+                vals["line_ids"] = [Command.create(line) for line in self._spm_month_values(year)]
+        targets = super().create(vals_list)
+        # a new record's x2many fields are cached empty: the members' targets are read when needed
+        targets.invalidate_recordset(["member_target_ids"])
+        return targets
+
+    def write(self, vals):
+        if not self.env.su:
+            if "state" in vals:
+                raise AccessError(self.env._("A target is confirmed or reopened with its buttons only."))
+            if TARGET_LOCKED_FIELDS & set(vals):
+                self._spm_check_editable()
+        res = super().write(vals)
+        if "year" in vals:
+            for target in self:
+                for line in target.line_ids:
+                    start, stop = month_bounds(target.year, line.date_from.month)
+                    line.sudo().write({"date_from": start, "date_to": stop})
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        if not self.env.su and self.filtered(lambda t: t.state == "confirmed"):
+            raise UserError(self.env._("A confirmed target cannot be deleted; reopen it first."))
+
+    def _spm_check_manager(self):
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only a sales projects manager sets targets."))
+
+    def _spm_check_editable(self):
+        self._spm_check_manager()
+        locked = self.filtered(lambda t: t.state == "confirmed")
+        if locked:
+            raise UserError(self.env._("The target %s is confirmed and locked; reopen it to change it.",
+                                       ", ".join(locked.mapped("name"))))
+
+    # ------------------------------------------------------------
+    # Splitting
+    # ------------------------------------------------------------
+
+    def _spm_set_months(self, weights_by_basis):
+        """Split each basis's annual target over the months by its weights (12 numbers)."""
+        self.ensure_one()
+        lines = self.line_ids.sorted("date_from")
+        values = [{} for _line in lines]
+        for basis, weights in weights_by_basis.items():
+            for index, amount in enumerate(split_amount(self[f"target_{basis}"], weights, self.currency_id)):
+                values[index][f"target_{basis}"] = amount
+        for line, line_values in zip(lines, values, strict=True):
+            line.write(line_values)
+
+    def action_split_evenly(self):
+        """Each month gets a twelfth of the annual targets (the rounding goes to December)."""
+        self._spm_check_editable()
+        for target in self:
+            target._spm_set_months({basis: [1] * len(target.line_ids) for basis in BASES})
+        return True
+
+    def action_split_by_last_year(self):
+        """Each month gets the share it had of last year's achievement, basis by basis (evenly when
+        last year had nothing on a basis)."""
+        self._spm_check_editable()
+        scopes = []
+        for target in self:
+            for line in target.line_ids.sorted("date_from"):
+                start, stop = month_bounds(target.year - 1, line.date_from.month)
+                scopes.append((line.id, target.company_id.id, target.user_id.id,
+                               False if target.user_id else target.team_id.id, start, stop))
+        last_year = self._spm_achieved(scopes)
+        labels = self._spm_basis_labels()
+        for target in self:
+            lines = target.line_ids.sorted("date_from")
+            weights, even = {}, []
+            for basis in BASES:
+                shares = [max(last_year.get(line.id, {}).get(basis, 0.0), 0.0) for line in lines]
+                if not sum(shares):
+                    shares = [1] * len(lines)
+                    even.append(labels[basis])
+                weights[basis] = shares
+            target._spm_set_months(weights)
+            target.message_post(body=self.env._("Months split by the shares of %s.", target.year - 1) + (
+                " " + self.env._("Split evenly for lack of last year's figures: %s.", ", ".join(even)) if even else ""))
+        return True
+
+    def action_split_among_members(self):
+        """A team target split evenly among the team's members: each gets a person target (draft)
+        whose months follow the team's."""
+        self._spm_check_editable()
+        Target = self.env["spm.target"]
+        for target in self:
+            if target.user_id:
+                raise UserError(self.env._("Only a team target is split among the team's members."))
+            members = target.team_id.member_ids.filtered(lambda u, t=target: t.company_id in u.company_ids)
+            if not members:
+                raise UserError(self.env._("The sales team %s has no member.", target.team_id.name))
+            existing = self.search([("company_id", "=", target.company_id.id), ("year", "=", target.year),
+                                    ("user_id", "in", members.ids)])
+            locked = existing.filtered(lambda t: t.state == "confirmed")
+            if locked:
+                raise UserError(self.env._("The targets of %s are confirmed; reopen them to split again.",
+                                           ", ".join(locked.user_id.mapped("name"))))
+            annual = {basis: split_amount(target[f"target_{basis}"], [1] * len(members), target.currency_id)
+                      for basis in BASES}
+            for index, user in enumerate(members):
+                person = existing.filtered(lambda t, u=user: t.user_id == u) or Target.create({
+                    "year": target.year, "company_id": target.company_id.id, "user_id": user.id})
+                person.write({"team_id": target.team_id.id,
+                              **{f"target_{basis}": annual[basis][index] for basis in BASES}})
+                months = target.line_ids.sorted("date_from")
+                person._spm_set_months({
+                    basis: months.mapped(f"target_{basis}") if sum(months.mapped(f"target_{basis}")) else [1] * 12
+                    for basis in BASES})
+        return True
+
+    # ------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------
+
+    def action_confirm(self):
+        """Lock the targets; the months must add up to the year, a team's members to the team (a
+        person's confirmed team members must not exceed the team)."""
+        self._spm_check_manager()
+        labels = self._spm_basis_labels()
+        for target in self:
+            if target.state != "draft":
+                raise UserError(self.env._("The target %s is already confirmed.", target.name))
+            months = []
+            for basis in BASES:
+                total = sum(target.line_ids.mapped(f"target_{basis}"))
+                if target.currency_id.compare_amounts(total, target[f"target_{basis}"]):
+                    months.append(self.env._("%(basis)s: months %(months)s, year %(year)s",
+                                             basis=labels[basis],
+                                             months=format_amount(self.env, total, target.currency_id),
+                                             year=format_amount(self.env, target[f"target_{basis}"],
+                                                                target.currency_id)))
+            if months:
+                raise UserError(self.env._("The months of %(target)s do not add up to the year: %(gaps)s. Split the "
+                                           "year again.", target=target.name, gaps="; ".join(months)))
+            if not target.user_id and target._spm_member_targets() and target._spm_allocation_gaps():
+                raise UserError(self.env._("The members' targets of %(target)s do not add up to the team's: %(gaps)s.",
+                                           target=target.name, gaps=target._spm_allocation_gaps()))
+            team = target._spm_team_target()
+            if team:
+                # two managers confirming two members at once must not both exceed the team
+                self.env.cr.execute("SELECT id FROM spm_target WHERE id = %s FOR UPDATE", [team.id])
+                others = team._spm_member_targets().filtered(lambda t, tg=target: t.state == "confirmed" and t != tg)
+                for basis in BASES:
+                    allocated = sum(others.mapped(f"target_{basis}")) + target[f"target_{basis}"]
+                    if float_compare(allocated, team[f"target_{basis}"],
+                                     precision_rounding=target.currency_id.rounding) > 0:
+                        raise UserError(self.env._(
+                            "The confirmed members' targets of %(team)s would exceed the team's %(basis)s target "
+                            "(%(allocated)s > %(target)s).", team=team.name, basis=labels[basis],
+                            allocated=format_amount(self.env, allocated, target.currency_id),
+                            target=format_amount(self.env, team[f"target_{basis}"], target.currency_id)))
+            target.sudo().write({"state": "confirmed"})
+        return True
+
+    def action_draft(self):
+        """Reopen a confirmed target to change it (logged in the chatter)."""
+        self._spm_check_manager()
+        for target in self.filtered(lambda t: t.state == "confirmed"):
+            target.sudo().write({"state": "draft"})
+            target.message_post(body=self.env._("Reopened by %s.", self.env.user.name))
+        return True
+
+    def action_open_analysis(self):
+        """The achievement of this target by month and basis."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_target_analysis_action")
+        action["domain"] = [("target_id", "=", self.id)]
+        action["context"] = {"search_default_group_basis": 1}
+        return action
+
+
+def _percent(done, target):
+    return done / target * 100 if target else 0.0
