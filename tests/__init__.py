@@ -1,6 +1,7 @@
 from . import (
     test_assessment,
     test_collection,
+    test_daily_report,
     test_grading,
     test_i18n,
     test_initiation,
@@ -8,5 +9,7 @@ from . import (
     test_reports,
     test_security,
     test_stage_gates,
+    test_target,
     test_tours,
+    test_visit,
 )
