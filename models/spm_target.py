@@ -16,97 +16,109 @@ TARGET_LOCKED_FIELDS = {"year", "company_id", "team_id", "user_id", "target_sign
                         "target_collected", "line_ids"}
 
 
-def _facts_sql(basis, granularity):
-    """Grouped amounts of one basis, in company currency, per company, salesperson, team and unit
-    (day or month), over the bounds of each company (the ``bounds`` CTE). The same documents as
-    Odoo's own reports: confirmed sale orders by order date (in the company's time zone, at the
-    order's rate, as the Sales Analysis), posted customer invoices and credit notes by invoice date
-    (their signed total, as the invoice list), money received on posted customer invoices by
-    payment date (the reconciliations with anything but a credit note, as the 回款 receipts)."""
-    if basis == "signed":
+# the documents of each basis: (FROM ... WHERE, salesperson, team, day, amount); ``%(tz)s``, ``%(date_from)s``,
+# ``%(date_to)s``, ``%(start_utc)s`` and ``%(stop_utc)s`` are the company's time zone and bounds
+BASIS_SOURCES = {
+    # confirmed sale orders by order date in the company's time zone, at the order's rate (as the Sales Analysis)
+    "signed": ("""
+        sale_order so
+        WHERE so.company_id = %(company)s AND so.state = 'sale'
+          AND so.date_order >= %(start_utc)s AND so.date_order < %(stop_utc)s
+    """, "so.user_id", "so.team_id", "(so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s",
+        "so.amount_total / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END"),
+    # posted customer invoices and credit notes by invoice date, their signed total (as the invoice list)
+    "invoiced": ("""
+        account_move m
+        WHERE m.company_id = %(company)s AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+          AND m.invoice_date >= %(date_from)s AND m.invoice_date <= %(date_to)s
+    """, "m.invoice_user_id", "m.team_id", "m.invoice_date", "m.amount_total_signed"),
+    # money received on posted customer invoices by payment date: their reconciliations with anything but a
+    # credit note (as the 回款 receipts), in company currency
+    "collected": ("""
+        account_partial_reconcile p
+        JOIN account_move_line dml ON dml.id = p.debit_move_id
+        JOIN account_move inv ON inv.id = dml.move_id AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
+        JOIN account_move_line cml ON cml.id = p.credit_move_id
+        JOIN account_move cm ON cm.id = cml.move_id AND cm.move_type != 'out_refund'
+        WHERE inv.company_id = %(company)s AND cml.date >= %(date_from)s AND cml.date <= %(date_to)s
+    """, "inv.invoice_user_id", "inv.team_id", "cml.date", "p.amount"),
+}
+
+
+def _facts_sql(basis, granularity, bounds):
+    """The documents of one basis of one company, summed per salesperson (``dim`` = 'user') and/or
+    per team ('team') and per unit (day or month)."""
+    source, user, team, day, amount = BASIS_SOURCES[basis]
+    params = {
+        "company": bounds["company_id"], "tz": bounds["tz"], "date_from": bounds["date_from"],
+        "date_to": bounds["date_to"], "start_utc": bounds["start_utc"], "stop_utc": bounds["stop_utc"],
+    }
+    users, teams = bounds["user_ids"], bounds["team_ids"]
+    # only the documents of the salespeople and teams measured (an index can serve a few of them)
+    whose = " OR ".join(condition for condition, ids in ((f"{user} = ANY(%(users)s)", users),
+                                                         (f"{team} = ANY(%(teams)s)", teams)) if ids)
+    documents = SQL(f"""
+        SELECT {user} AS user_id, {team} AS team_id, date_trunc(%(unit)s, {day})::date AS unit,
+               {amount} AS amount
+          FROM {source} AND ({whose})
+    """, unit=granularity, users=users, teams=teams, **params)
+    if users and teams:
         return SQL("""
-            SELECT 'signed' AS basis, so.company_id, so.user_id, so.team_id,
-                   date_trunc(%(unit)s, (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE b.tz)::date AS unit,
-                   SUM(so.amount_total / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0
-                                         ELSE so.currency_rate END) AS amount
-              FROM bounds b
-              JOIN sale_order so ON so.company_id = b.company_id AND so.state = 'sale'
-                                AND so.date_order >= b.start_utc AND so.date_order < b.stop_utc
-             WHERE so.user_id IN (SELECT user_id FROM scope) OR so.team_id IN (SELECT team_id FROM scope)
-             GROUP BY 2, 3, 4, 5
-        """, unit=granularity)
-    if basis == "invoiced":
-        return SQL("""
-            SELECT 'invoiced' AS basis, m.company_id, m.invoice_user_id AS user_id, m.team_id,
-                   date_trunc(%(unit)s, m.invoice_date)::date AS unit, SUM(m.amount_total_signed) AS amount
-              FROM bounds b
-              JOIN account_move m ON m.company_id = b.company_id AND m.state = 'posted'
-                                 AND m.move_type IN ('out_invoice', 'out_refund')
-                                 AND m.invoice_date >= b.date_from AND m.invoice_date <= b.date_to
-             WHERE m.invoice_user_id IN (SELECT user_id FROM scope) OR m.team_id IN (SELECT team_id FROM scope)
-             GROUP BY 2, 3, 4, 5
-        """, unit=granularity)
+            SELECT %(basis)s AS basis, %(company)s AS company_id,
+                   CASE WHEN GROUPING(d.user_id) = 0 THEN 'user' ELSE 'team' END AS dim,
+                   CASE WHEN GROUPING(d.user_id) = 0 THEN d.user_id ELSE d.team_id END AS dim_id,
+                   d.unit, SUM(d.amount) AS amount
+              FROM (%(documents)s) AS d
+             GROUP BY GROUPING SETS ((d.user_id, d.unit), (d.team_id, d.unit))
+        """, basis=basis, company=bounds["company_id"], documents=documents)
+    column = SQL.identifier("d", "user_id" if users else "team_id")
     return SQL("""
-        SELECT 'collected' AS basis, inv.company_id, inv.invoice_user_id AS user_id, inv.team_id,
-               date_trunc(%(unit)s, cml.date)::date AS unit, SUM(p.amount) AS amount
-          FROM bounds b
-          JOIN account_move inv ON inv.company_id = b.company_id AND inv.move_type = 'out_invoice'
-                               AND inv.state = 'posted'
-          JOIN account_move_line dml ON dml.move_id = inv.id
-          JOIN account_partial_reconcile p ON p.debit_move_id = dml.id
-          JOIN account_move_line cml ON cml.id = p.credit_move_id
-                                    AND cml.date >= b.date_from AND cml.date <= b.date_to
-          JOIN account_move cm ON cm.id = cml.move_id AND cm.move_type != 'out_refund'
-         WHERE inv.invoice_user_id IN (SELECT user_id FROM scope) OR inv.team_id IN (SELECT team_id FROM scope)
-         GROUP BY 2, 3, 4, 5
-    """, unit=granularity)
+        SELECT %(basis)s AS basis, %(company)s AS company_id, %(dim)s AS dim, %(column)s AS dim_id, d.unit,
+               SUM(d.amount) AS amount
+          FROM (%(documents)s) AS d
+         GROUP BY %(column)s, d.unit
+    """, basis=basis, company=bounds["company_id"], dim="user" if users else "team", column=column,
+               documents=documents)
 
 
-def achievement_sql(scope, granularity="month", bases=BASES):
-    """The achievement of every scope row, as rows (key, basis, amount).
+def achievement_sql(units, companies, granularity="month", bases=BASES):
+    """The achievement of every key of ``units``, as rows (key, basis, amount).
 
-    :param SQL scope: a query of rows (key, company_id, user_id, team_id, date_from, date_to); a
-        person's row (user_id set) counts the person's documents whatever their team, a team's row
-        (user_id NULL) the team's documents
-    :param granularity: ``month`` when every scope covers whole months, else ``day``
-    :param bases: the bases to compute
+    :param SQL units: a query of rows (key, company_id, dim, dim_id, unit): the days or months a key
+        covers, for a salesperson (dim 'user', dim_id their user id: their documents whatever the
+        team) or a team (dim 'team': the team's documents)
+    :param companies: for each company of the units, a dict of its ``company_id``, ``tz``,
+        ``date_from``/``date_to`` (local dates) and ``start_utc``/``stop_utc`` (their UTC bounds),
+        ``user_ids`` and ``team_ids`` (the salespeople and teams of the units)
+    :param granularity: ``month`` when every unit is the first day of a month, else ``day``
 
-    The documents are grouped first (one grouped scan per basis), then joined to the scopes split
-    into units on equal keys, so that the cost does not grow with the number of scopes.
+    The documents are summed first (one grouped scan per basis and company), then joined to the
+    units on equal keys, so that the cost hardly grows with the number of keys.
     """
     assert granularity in ("day", "month")
-    facts = SQL(" UNION ALL ").join(_facts_sql(basis, granularity) for basis in bases)
+    facts = SQL(" UNION ALL ").join(_facts_sql(basis, granularity, bounds) for bounds in companies for basis in bases)
     return SQL("""
-        WITH scope AS (%(scope)s),
-        bounds AS (
-            SELECT s.company_id, COALESCE(rc.tz, 'UTC') AS tz, MIN(s.date_from) AS date_from,
-                   MAX(s.date_to) AS date_to,
-                   (MIN(s.date_from)::timestamp AT TIME ZONE COALESCE(rc.tz, 'UTC')) AT TIME ZONE 'UTC' AS start_utc,
-                   ((MAX(s.date_to) + 1)::timestamp AT TIME ZONE COALESCE(rc.tz, 'UTC')) AT TIME ZONE 'UTC' AS stop_utc
-              FROM scope s
-              JOIN res_company c ON c.id = s.company_id
-         LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
-             GROUP BY s.company_id, rc.tz
-        ),
-        units AS (
-            SELECT s.key, s.company_id, s.user_id, s.team_id, u::date AS unit
-              FROM scope s,
-                   generate_series(date_trunc(%(unit)s, s.date_from::timestamp), s.date_to::timestamp,
-                                   ('1 ' || %(unit)s)::interval) AS u
-        ),
-        facts AS (%(facts)s)
         SELECT u.key, f.basis, SUM(f.amount) AS amount
-          FROM units u
-          JOIN facts f ON f.company_id = u.company_id AND f.unit = u.unit AND f.user_id = u.user_id
-         WHERE u.user_id IS NOT NULL
+          FROM (%(units)s) AS u(key, company_id, dim, dim_id, unit)
+          JOIN (%(facts)s) AS f ON f.company_id = u.company_id AND f.dim = u.dim AND f.dim_id = u.dim_id
+                                AND f.unit = u.unit
          GROUP BY 1, 2
-        UNION ALL
-        SELECT u.key, f.basis, SUM(f.amount) AS amount
-          FROM units u
-          JOIN facts f ON f.company_id = u.company_id AND f.unit = u.unit AND f.team_id = u.team_id
-         WHERE u.user_id IS NULL
-         GROUP BY 1, 2
-    """, scope=scope, unit=granularity, facts=facts)
+    """, units=units, facts=facts)
+
+
+def achievement_bounds(env, rows):
+    """The ``companies`` argument of :func:`achievement_sql` from rows (company_id, date_from, date_to,
+    user_ids, team_ids) of each company."""
+    result = []
+    for company_id, date_from, date_to, user_ids, team_ids in rows:
+        company = env["res.company"].browse(company_id).sudo()
+        result.append({
+            "company_id": company_id, "tz": company._spm_tz().zone, "date_from": date_from, "date_to": date_to,
+            "start_utc": company._spm_day_bounds(date_from)[0], "stop_utc": company._spm_day_bounds(date_to)[1],
+            "user_ids": sorted({uid for uid in user_ids or () if uid}),
+            "team_ids": sorted({tid for tid in team_ids or () if tid}),
+        })
+    return result
 
 
 def month_bounds(year, month):
@@ -117,6 +129,15 @@ def month_bounds(year, month):
 
 def _whole_months(date_from, date_to):
     return date_from.day == 1 and (date_to + timedelta(days=1)).day == 1
+
+
+def _units(date_from, date_to, granularity):
+    """The first days of the months (or the days) from ``date_from`` to ``date_to``."""
+    unit = date_from
+    while unit <= date_to:
+        yield unit
+        unit = unit + timedelta(days=1) if granularity == "day" else date(unit.year + unit.month // 12,
+                                                                           unit.month % 12 + 1, 1)
 
 
 def split_amount(amount, weights, currency):
@@ -228,17 +249,22 @@ class SpmTarget(models.Model):
                       "resource.calendar"):
             self.env[model].flush_model()
         granularity = "month" if all(_whole_months(scope[4], scope[5]) for scope in scopes) else "day"
-        values = SQL(", ").join(
-            SQL("(%s, %s, %s::int, %s::int, %s::date, %s::date)", key, company_id, user_id or None, team_id or None,
-                date_from, date_to)
-            for key, company_id, user_id, team_id, date_from, date_to in scopes)
-        scope = SQL("SELECT * FROM (VALUES %s) AS v(key, company_id, user_id, team_id, date_from, date_to)", values)
-        currencies = {company.id: company.currency_id
-                      for company in self.env["res.company"].browse({scope[1] for scope in scopes}).sudo()}
-        companies = {scope[0]: scope[1] for scope in scopes}
+        units, per_company = [], defaultdict(lambda: [None, None, set(), set()])
+        for key, company_id, user_id, team_id, date_from, date_to in scopes:
+            bounds = per_company[company_id]
+            bounds[0] = min(bounds[0] or date_from, date_from)
+            bounds[1] = max(bounds[1] or date_to, date_to)
+            (bounds[2] if user_id else bounds[3]).add(user_id or team_id)
+            dim = ("user", user_id) if user_id else ("team", team_id)
+            units.extend((key, company_id, *dim, unit) for unit in _units(date_from, date_to, granularity))
+        companies = achievement_bounds(self.env, [(company_id, *bounds) for company_id, bounds in per_company.items()])
+        values = SQL("SELECT * FROM (VALUES %s) AS v", SQL(", ").join(
+            SQL("(%s, %s, %s, %s, %s::date)", *unit) for unit in units))
+        currencies = {company.id: company.currency_id for company in self.env["res.company"].browse(per_company).sudo()}
+        companies_of = {scope[0]: scope[1] for scope in scopes}
         result = defaultdict(dict)
-        for key, basis, amount in self.env.execute_query(achievement_sql(scope, granularity, bases)):
-            result[key][basis] = currencies[companies[key]].round(float(amount or 0.0))
+        for key, basis, amount in self.env.execute_query(achievement_sql(values, companies, granularity, bases)):
+            result[key][basis] = currencies[companies_of[key]].round(float(amount or 0.0))
         return result
 
     @api.model

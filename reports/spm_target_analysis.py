@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.spm_target import BASES, BASIS_SELECTION, achievement_sql
+from ..models.spm_target import BASES, BASIS_SELECTION, achievement_bounds, achievement_sql
 
 
 class SpmTargetAnalysis(models.Model):
@@ -39,17 +39,28 @@ class SpmTargetAnalysis(models.Model):
 
     @property
     def _table_query(self):
-        scope = SQL("""
-            SELECT l.id AS key, t.company_id, t.user_id, CASE WHEN t.user_id IS NULL THEN t.team_id END AS team_id,
-                   l.date_from, l.date_to
+        # the months of every target (a line is one month), and the bounds of each company's targets
+        self.env["spm.target"].flush_model()
+        self.env["spm.target.line"].flush_model()
+        units = SQL("""
+            SELECT l.id, t.company_id, CASE WHEN t.user_id IS NULL THEN 'team' ELSE 'user' END,
+                   COALESCE(t.user_id, t.team_id), l.date_from
               FROM spm_target_line l
               JOIN spm_target t ON t.id = l.target_id
         """)
+        companies = achievement_bounds(self.env, self.env.execute_query(SQL("""
+            SELECT t.company_id, MIN(l.date_from), MAX(l.date_to), ARRAY_AGG(DISTINCT t.user_id),
+                   ARRAY_AGG(DISTINCT t.team_id) FILTER (WHERE t.user_id IS NULL)
+              FROM spm_target_line l
+              JOIN spm_target t ON t.id = l.target_id
+             GROUP BY t.company_id
+        """)))
+        achieved = achievement_sql(units, companies) if companies else SQL(
+            "SELECT NULL::int AS key, NULL::varchar AS basis, NULL::numeric AS amount WHERE FALSE")
         bases = SQL(", ").join(SQL("(%s, %s)", index, basis) for index, basis in enumerate(BASES))
         target = SQL("CASE b.basis %s END", SQL(" ").join(
             SQL("WHEN %s THEN l.%s", basis, SQL.identifier(f"target_{basis}")) for basis in BASES))
         return SQL("""
-            WITH achieved AS (%(achieved)s)
             SELECT l.id * %(count)s + b.n AS id, l.id AS line_id, t.id AS target_id, l.date_from AS date, t.year,
                    t.company_id, c.currency_id, t.target_type, t.team_id, t.user_id, t.state, b.basis,
                    %(target)s AS target_amount, COALESCE(a.amount, 0) AS achieved_amount,
@@ -58,8 +69,8 @@ class SpmTargetAnalysis(models.Model):
               JOIN spm_target t ON t.id = l.target_id
               JOIN res_company c ON c.id = t.company_id
              CROSS JOIN (VALUES %(bases)s) AS b(n, basis)
-         LEFT JOIN achieved a ON a.key = l.id AND a.basis = b.basis
-        """, achieved=achievement_sql(scope), count=len(BASES), target=target, bases=bases)
+         LEFT JOIN (%(achieved)s) AS a ON a.key = l.id AND a.basis = b.basis
+        """, achieved=achieved, count=len(BASES), target=target, bases=bases)
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):  # noqa: PLR0917 -- Odoo signature

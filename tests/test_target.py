@@ -296,8 +296,9 @@ class TestTarget(SpmCommon):
         for targets in (one, many):
             self.env.invalidate_all()
             lines = self.env["spm.target.line"].browse(targets.line_ids.ids)  # as a request reads them
-            # the lines (two reads), their company and its currency, then the achievement of all of them
-            with self.assertQueryCount(5):
+            # the lines (two reads), their company, its currency and its working hours (the time zone),
+            # then the achievement of all of them
+            with self.assertQueryCount(6):
                 lines.read(fields_read)
 
     def test_team_dashboard_gauge(self):
