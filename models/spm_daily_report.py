@@ -248,10 +248,17 @@ class SpmDailyReport(models.Model):
     # Workflow
     # ------------------------------------------------------------
 
+    def _spm_lock(self):
+        """Lock the reports: of two submissions or reviews at once, the second sees the first."""
+        self.check_access("read")
+        self.env.cr.execute("SELECT id FROM spm_daily_report WHERE id IN %s FOR UPDATE", [tuple(self.ids) or (0,)])
+        self.invalidate_recordset(["state", "rating", "review_comment", "reviewer_id"])
+
     def action_submit(self):
         """Hand the report in; after the company's deadline it is flagged as late."""
         review_type = self.env.ref("sales_project_management.mail_activity_type_daily_report_review")
         reminder_type = self.env.ref("sales_project_management.mail_activity_type_daily_report")
+        self._spm_lock()
         for report in self:
             if report.user_id != self.env.user and not self.env.su:
                 raise AccessError(self.env._("Only %s submits their daily report.", report.user_id.name))
@@ -277,6 +284,7 @@ class SpmDailyReport(models.Model):
     def action_review(self, review_comment=None, rating=None):
         """The team leader reviews the submitted report with a comment and a rating (1 to 5)."""
         review_type = self.env.ref("sales_project_management.mail_activity_type_daily_report_review")
+        self._spm_lock()
         for report in self:
             if report.state != "submitted":
                 raise UserError(self.env._("Only a submitted daily report is reviewed."))

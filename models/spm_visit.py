@@ -207,6 +207,9 @@ class SpmVisit(models.Model):
             raise AccessError(self.env._("Only %s checks in for this visit, from their phone.", self.user_id.name))
         if self.visit_type == "phone":
             raise UserError(self.env._("A phone visit has no check-in."))
+        # two check-ins at once (a double tap, two tabs): the second waits, then finds the first
+        self.env.cr.execute("SELECT id FROM spm_visit WHERE id = %s FOR UPDATE", [self.id])
+        self.invalidate_recordset(["checkin_time"])
         if self.checkin_time:
             raise UserError(self.env._("This visit was already checked in on %s.",
                                        fields.Datetime.to_string(self.checkin_time)))
