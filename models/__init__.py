@@ -4,6 +4,7 @@ from . import (
     crm_lead,
     crm_stage,
     crm_team,
+    ir_actions_report,
     ir_attachment,
     project_project,
     res_company,

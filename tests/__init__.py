@@ -7,6 +7,7 @@ from . import (
     test_initiation,
     test_initiation_concurrency,
     test_reports,
+    test_rpc,
     test_security,
     test_stage_gates,
     test_target,
