@@ -51,7 +51,7 @@ class SpmDailyReport(models.Model):
                              help="Submitted after the company's deadline for the day.")
     reviewer_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False)
     date_reviewed = fields.Datetime("Reviewed On", readonly=True, copy=False)
-    review_comment = fields.Text("Review Comment", tracking=True)
+    review_comment = fields.Text(tracking=True)
     rating = fields.Selection(RATINGS, default="0", tracking=True)
     can_review = fields.Boolean(compute="_compute_can_review")
     is_mine = fields.Boolean(compute="_compute_can_review")
@@ -70,7 +70,7 @@ class SpmDailyReport(models.Model):
     quotation_count = fields.Integer("Number of Quotations Sent", compute="_compute_compiled")
     order_ids = fields.Many2many("sale.order", string="Orders Signed", compute="_compute_compiled")
     order_count = fields.Integer("Number of Orders Signed", compute="_compute_compiled")
-    amount_signed = fields.Monetary("Amount Signed", compute="_compute_compiled",
+    amount_signed = fields.Monetary(compute="_compute_compiled",
                                     help="Confirmed orders of the day, taxes included, in the company currency.")
     activity_done_count = fields.Integer("Activities Done", compute="_compute_compiled")
     activity_done_summary = fields.Html("Activities Done Today", compute="_compute_compiled", sanitize=False)

@@ -183,7 +183,7 @@ class SpmTarget(models.Model):
     achievement_collected = fields.Float("Collected (%)", compute="_compute_achieved", digits=(16, 1))
     quarter_summary = fields.Html("Quarters", compute="_compute_achieved", sanitize=False)
 
-    team_target_id = fields.Many2one("spm.target", string="Team Target", compute="_compute_allocation")
+    team_target_id = fields.Many2one("spm.target", compute="_compute_allocation")
     member_target_ids = fields.Many2many("spm.target", string="Members' Targets", compute="_compute_allocation")
     allocated_signed = fields.Monetary("Signed Allocated", compute="_compute_allocation")
     allocated_invoiced = fields.Monetary("Invoiced Allocated", compute="_compute_allocation")

@@ -63,7 +63,7 @@ class SpmVisit(models.Model):
     intent_level = fields.Selection(INTENT_LEVELS, string="Intent", default="medium", tracking=True,
                                     help="How interested the customer is.")
     summary = fields.Text(help="What was said.")
-    next_step = fields.Text("Next Step")
+    next_step = fields.Text()
     next_date = fields.Date("Next Step On", tracking=True, help="Schedules the follow-up activity.")
     next_activity_id = fields.Many2one("mail.activity", string="Follow-up Activity", readonly=True, copy=False,
                                        ondelete="set null")

@@ -22,4 +22,4 @@ class ReportSpmDailyTeam(models.AbstractModel):
             people = (day_reports.user_id | writers).sorted("name")
             rows = [(user, day_reports.filtered(lambda r, u=user: r.user_id == u)[:1]) for user in people]
             pages.append({"team": team, "date": day, "rows": rows, "reports": day_reports})
-        return {"doc_ids": docids, "doc_model": "spm.daily.report", "docs": reports, "pages": pages}
+        return {"doc_ids": docids, "doc_model": "spm.daily.report", "docs": reports, "pages": pages, "data": data}
