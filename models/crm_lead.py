@@ -2,12 +2,13 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import plaintext2html
+from odoo.tools import SQL, plaintext2html
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 # what the default gates read: the gate status of a lead in the cache is recomputed when they change
-GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids.start", "spm_feasibility_score",
-               "spm_checklist_ids", "spm_attachment_ids.spm_document_type_id", "order_ids.state",
+GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids.start",
+               "spm_visit_ids.date_start", "spm_feasibility_score", "spm_checklist_ids",
+               "spm_attachment_ids.spm_document_type_id", "order_ids.state",
                "spm_initiation_approved")
 # the states of an initiation request (立项申请), shared with the opportunity's summary of its last request
 INITIATION_STATES = [
@@ -67,7 +68,14 @@ class CrmLead(models.Model):
     spm_initiation_note = fields.Char("Initiation Status", compute="_compute_spm_initiation_note", compute_sudo=True)
     spm_visit_logged = fields.Boolean(
         "Customer Visit Logged", compute="_compute_spm_visit_logged", search="_search_spm_visit_logged",
-        compute_sudo=True, help="A meeting with the customer has taken place (a planned one does not count).")
+        compute_sudo=True, help="A customer visit (拜访) or a meeting with the customer has taken place (a planned one "
+                                "does not count).")
+    # Visits (客户拜访)
+    spm_visit_ids = fields.One2many("spm.visit", "lead_id", string="Visits")
+    spm_visit_count = fields.Integer("Number of Visits", compute="_compute_spm_visits",
+                                     groups="sales_project_management.group_spm_user")
+    spm_last_visit_date = fields.Datetime("Last Visit", compute="_compute_spm_visits",
+                                          groups="sales_project_management.group_spm_user")
     spm_project_id = fields.Many2one("project.project", string="Delivery Project", copy=False,
                                      index="btree_not_null", ondelete="set null",
                                      help="Set by the initiation (立项) approval; a manager may link a project of the "
@@ -216,17 +224,32 @@ class CrmLead(models.Model):
                     "request the initiation again for approval at this grade.",
                     request=last.name, old=last.grade_id.name, new=lead.spm_grade_id.name)
 
-    @api.depends("calendar_event_ids.start")
+    @api.depends("calendar_event_ids.start", "spm_visit_ids.date_start")
     def _compute_spm_visit_logged(self):
         now = fields.Datetime.now()
         for lead in self:
-            lead.spm_visit_logged = any(event.start and event.start <= now for event in lead.calendar_event_ids)
+            lead.spm_visit_logged = any(event.start and event.start <= now for event in lead.calendar_event_ids) or any(
+                visit.date_start <= now for visit in lead.spm_visit_ids)
 
     def _search_spm_visit_logged(self, operator, value):
+        """A visit of anyone counts, whoever searches: the gate is the same for everyone."""
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
-        held = [("calendar_event_ids.start", "<=", fields.Datetime.now())]
+        now = fields.Datetime.now()
+        visits = self.env["spm.visit"].sudo()._search([("date_start", "<=", now), ("lead_id", "!=", False)])
+        held = ["|", ("calendar_event_ids.start", "<=", now),
+                ("id", "in", visits.subselect(SQL.identifier("spm_visit", "lead_id")))]
         return held if (operator == "=") == value else ["!", *held]
+
+    def _compute_spm_visits(self):
+        """The visits the user may see: how many, and the last one held."""
+        Visit = self.env["spm.visit"]
+        counts = dict(Visit._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
+        lasts = dict(Visit._read_group([("lead_id", "in", self.ids), ("date_start", "<=", fields.Datetime.now())],
+                                       ["lead_id"], ["date_start:max"]))
+        for lead in self:
+            lead.spm_visit_count = counts.get(lead._origin, 0)
+            lead.spm_last_visit_date = lasts.get(lead._origin, False)
 
     @api.depends("spm_project_id")
     def _compute_spm_project_figures(self):
@@ -475,6 +498,15 @@ class CrmLead(models.Model):
             context["search_default_assigned_to_me"] = 1
         action["context"] = context
         return action
+
+    def action_spm_open_visits(self):
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        return self.env["spm.visit"]._spm_visits_action(
+            [("lead_id", "=", self.id)],
+            {"default_lead_id": self.id, "default_partner_id": customer.id,
+             "default_contact_id": self.partner_id.id if self.partner_id.parent_id else False},
+            self.env._("Visits"))
 
     def action_spm_open_project(self):
         self.ensure_one()

@@ -1,4 +1,9 @@
-from odoo import fields, models
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -8,3 +13,48 @@ class ResCompany(models.Model):
         "Post Installment Invoices at Once",
         help="Invoices of payment collection installments are posted as soon as they are made; otherwise they "
              "are drafts for the accountant to check and post.")
+    spm_checkin_max_distance = fields.Float(
+        "Check-in Distance Limit (km)", default=1.0, digits=(16, 2),
+        help="A visit checked in farther than this from the customer's geolocation is flagged as far.")
+    spm_daily_report_deadline_days = fields.Integer(
+        "Daily Report Due (days after)", default=1,
+        help="A daily report is due this many days after its day, at the deadline hour; submitted later, it is "
+             "flagged as late.")
+    spm_daily_report_deadline_hour = fields.Float(
+        "Daily Report Deadline Hour", default=10.0,
+        help="Hour of the deadline, in the time zone of the company's working hours.")
+
+    @api.constrains("spm_checkin_max_distance", "spm_daily_report_deadline_days", "spm_daily_report_deadline_hour")
+    def _check_spm_settings(self):
+        for company in self:
+            if company.spm_checkin_max_distance <= 0:
+                raise ValidationError(self.env._("The check-in distance limit must be positive."))
+            if company.spm_daily_report_deadline_days < 0:
+                raise ValidationError(self.env._("A daily report cannot be due before its day."))
+            if not 0 <= company.spm_daily_report_deadline_hour < 24:
+                raise ValidationError(self.env._("The deadline hour lies between 00:00 and 23:59."))
+
+    def _spm_tz(self):
+        """The company's time zone: that of its working hours (the day of a visit, a report, an order)."""
+        self.ensure_one()
+        return pytz.timezone(self.resource_calendar_id.tz or "UTC")
+
+    def _spm_day_bounds(self, day):
+        """(start, end) in naive UTC of the company's local ``day``."""
+        tz = self._spm_tz()
+        start = tz.localize(datetime.combine(day, time.min))
+        end = tz.localize(datetime.combine(day + timedelta(days=1), time.min))
+        return (start.astimezone(pytz.utc).replace(tzinfo=None), end.astimezone(pytz.utc).replace(tzinfo=None))
+
+    def _spm_local_date(self, value):
+        """The company's local date of a naive UTC datetime."""
+        self.ensure_one()
+        return pytz.utc.localize(value).astimezone(self._spm_tz()).date()
+
+    def _spm_daily_report_deadline(self, day):
+        """The naive UTC datetime after which the daily report of ``day`` is late."""
+        self.ensure_one()
+        hours = self.spm_daily_report_deadline_hour or 0.0
+        local = datetime.combine(day + timedelta(days=self.spm_daily_report_deadline_days), time.min) + timedelta(
+            hours=hours)
+        return self._spm_tz().localize(local).astimezone(pytz.utc).replace(tzinfo=None)

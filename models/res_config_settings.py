@@ -8,3 +8,10 @@ class ResConfigSettings(models.TransientModel):
     spm_collection_reminder_days = fields.Integer(
         "Collection Reminder (days before due)", default=7,
         config_parameter="sales_project_management.collection_reminder_days")
+    spm_checkin_max_distance = fields.Float(related="company_id.spm_checkin_max_distance", readonly=False)
+    spm_daily_report_deadline_days = fields.Integer(related="company_id.spm_daily_report_deadline_days",
+                                                    readonly=False)
+    spm_daily_report_deadline_hour = fields.Float(related="company_id.spm_daily_report_deadline_hour",
+                                                  readonly=False)
+    spm_resource_calendar_id = fields.Many2one(related="company_id.resource_calendar_id", readonly=False,
+                                               string="Working Hours")

@@ -1,6 +1,7 @@
 from . import (
     test_assessment,
     test_collection,
+    test_daily_report,
     test_grading,
     test_i18n,
     test_initiation,
@@ -9,5 +10,7 @@ from . import (
     test_rpc,
     test_security,
     test_stage_gates,
+    test_target,
     test_tours,
+    test_visit,
 )

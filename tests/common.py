@@ -161,3 +161,26 @@ class SpmCollectionCommon(SpmCommon):
         cls.template = cls.env.ref("sales_project_management.collection_template_30_40_30")
         cls.company.spm_collection_post_invoice = True  # as before the setting: invoices posted at once
 
+
+class SpmVisitCommon(SpmGateCommon):
+    """The company keeps China's time; the customers are geolocated (the transport bureau in
+    Hangzhou's Binjiang district, the hospital 1.5 km away)."""
+
+    BUREAU = (30.2084, 120.2119)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.resource_calendar_id.tz = "Asia/Shanghai"
+        cls.customer.write({"partner_latitude": cls.BUREAU[0], "partner_longitude": cls.BUREAU[1]})
+        cls.customer_hospital.write({"partner_latitude": 30.1961, "partner_longitude": 120.2048})
+        cls.hospital_contact = cls.env["res.partner"].create({"name": "刘芳", "parent_id": cls.customer_hospital.id})
+
+    @classmethod
+    def _visit(cls, user=None, **values):
+        """A visit logged by ``user`` (the east salesperson) as that user, to the transport bureau."""
+        user = user or cls.user_sales_east
+        vals = {"name": "拜访信息中心", "partner_id": cls.customer.id, "contact_id": cls.contact.id,
+                "visit_type": "onsite", "company_id": cls.company.id}
+        vals.update(values)
+        return cls.env["spm.visit"].with_user(user).with_context(allowed_company_ids=cls.company.ids).create(vals)

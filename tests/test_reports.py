@@ -1,9 +1,11 @@
 import shutil
 import subprocess
 
+from odoo import Command
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
 
-from .common import SpmGateCommon
+from .common import SpmGateCommon, SpmVisitCommon
 
 
 def pdf_text(pdf):
@@ -68,3 +70,50 @@ class TestInitiationReports(HttpCase, SpmGateCommon):
         customer = project.partner_id
         text = self._render("sales_project_management.action_report_spm_collection_partner", customer)
         self.assertIn("验收款", text)
+
+
+@tagged("post_install", "-at_install")
+class TestDailyReportPdf(HttpCase, SpmVisitCommon):
+    """销售日报表: one salesperson's day, and a team's day with who wrote nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["sales_project_management"], ["zh_CN"], overwrite=True)
+        cls.user_pm = mail_new_test_user(
+            cls.env, login="spm_t_pdf_pm", name="黄涛", lang="zh_CN",
+            groups="base.group_user,sales_project_management.group_spm_user",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.team_east.member_ids = [Command.link(cls.user_pm.id)]
+        (cls.user_sales_east | cls.user_manager_east).lang = "zh_CN"
+        zh = {"lang": "zh_CN"}
+        visit = cls._visit(visit_type="onsite", summary="确认机柜空间与 UPS 扩容需求")
+        visit.with_user(cls.user_sales_east).with_context(**zh).action_checkin(30.2796, 120.2587)
+        cls._visit(visit_type="phone", summary="电话确认一期范围")
+        action = cls.env["spm.daily.report"].with_user(cls.user_sales_east).with_context(**zh).action_open_my_report()
+        cls.report = cls.env["spm.daily.report"].browse(action["res_id"])
+        cls.report.with_user(cls.user_sales_east).write({
+            "summary": "上午机房调研，下午电话确认一期范围。", "tomorrow_plan": "更新报价并提交审批。"})
+        cls.report.with_user(cls.user_sales_east).with_context(**zh).action_submit()
+        cls.report.with_user(cls.user_manager_east).with_context(**zh).action_review(
+            review_comment="调研扎实，UPS 方案找产品部支持。", rating=4)
+
+    def _render(self, xmlid, record):
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True, lang="zh_CN")
+        pdf, kind = Report._render_qweb_pdf(xmlid, record.ids)
+        self.assertEqual(kind, "pdf")
+        return pdf_text(pdf)
+
+    def test_daily_report_pdf_in_chinese(self):
+        text = self._render("sales_project_management.action_report_spm_daily_report", self.report)
+        for expected in ("销售日报表", "王磊", "华东大区", "滨江市交通运输局", "现场拜访", "电话拜访", "远离客户",
+                         "上午机房调研", "更新报价并提交审批", "陈强", "调研扎实"):
+            self.assertIn(expected, text)
+
+    def test_team_day_pdf_lists_who_wrote_nothing(self):
+        action = self.report.with_user(self.user_manager_east).action_print_team_day()
+        reports = self.env["spm.daily.report"].browse(action["context"]["active_ids"])
+        text = self._render("sales_project_management.action_report_spm_daily_team", reports)
+        for expected in ("销售日报表", "华东大区", "王磊", "黄涛", "未填写", "已审阅", "确认机柜空间"):
+            self.assertIn(expected, text)

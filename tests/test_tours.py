@@ -47,6 +47,21 @@ class TestTours(HttpCase):
         self.assertEqual(request.approval_ids.comment, "同意立项")
         self.assertEqual(lead.spm_project_id, request.project_id)
 
+    def test_salesperson_checks_in_from_the_phone(self):
+        salesperson = mail_new_test_user(
+            self.env, login="spm_tour_visit", name="王磊", lang="zh_CN", tz="Asia/Shanghai",
+            groups=f"base.group_user,{MODULE}.group_spm_user",
+        )
+        salesperson.company_id.resource_calendar_id.tz = "Asia/Shanghai"
+        customer = self.env["res.partner"].create({
+            "name": "滨江市交通运输局", "is_company": True, "partner_latitude": 30.2084, "partner_longitude": 120.2119})
+        visit = self.env["spm.visit"].with_user(salesperson).create({
+            "name": "机房现场调研", "partner_id": customer.id, "visit_type": "onsite"})
+        self.start_tour("/odoo", "spm_visit_checkin_tour", login="spm_tour_visit")
+        self.assertEqual(visit.checkin_status, "far")
+        self.assertEqual((visit.checkin_latitude, visit.checkin_longitude), (30.2796, 120.2587))
+        self.assertGreater(visit.checkin_distance, 8)
+
     def test_accountant_tracks_collections(self):
         accountant = self.env.ref(f"{MODULE}.user_spm_accountant")  # the demo data (make test installs it)
         accountant.lang = "zh_CN"

@@ -13,8 +13,8 @@ RENAMED = {
                           "Fill in the Contact Name on the Extra Information tab, or choose a person of the customer "
                           "company as the Contact."),
     "gate_lead_visit": ("At least one customer visit logged", "At least one customer visit logged",
-                        "Log a meeting with the customer that has taken place; a meeting still to come does not "
-                        "count."),
+                        "Log a customer visit from the opportunity (button Visits) or a meeting with the customer "
+                        "that has taken place; a visit or meeting still to come does not count."),
 }
 
 

@@ -1,0 +1,462 @@
+#!/usr/bin/env python3
+"""Benchmark the achievement of sales targets: 100 persons x 12 months over 100,000 orders, invoices and receipts.
+
+The measured request is what the targets' list, form and pivot ask: the achieved signed, invoiced
+and collected amounts of the 1,200 month lines (``spm.target.line``) of 100 person targets of one
+year, read as the demo sales director (周敏, ``spm_director``, who sees every target of her
+company) with ``allowed_company_ids`` set to the demo company as the web client does, and an empty
+record cache per request (the registry caches stay warm). The achievement is computed by
+``spm.target._spm_achieved`` in grouped queries. It is compared with ONE hand-written SQL per basis
+(three queries) giving the same (salesperson, month) sums over the same rows, on the same cursor in
+the same run:
+
+* signed: confirmed sale orders (``state = 'sale'``) by the month of their order date in the
+  company's time zone, ``amount_total / currency_rate`` (the company currency, as the Sales Analysis);
+* invoiced: posted customer invoices and credit notes by invoice month, ``amount_total_signed``;
+* collected: the reconciliations of posted customer invoices with anything but a credit note, by
+  the month of the payment line, ``account_partial_reconcile.amount``.
+
+Both must agree to the cent on every (salesperson, month). After a warm-up the ORM and the three
+SQL queries alternate ``--runs`` times (15); the medians are compared, with the goal ORM / SQL <= 2.
+
+Data. What is missing is made once and committed, so that later runs reuse it:
+
+* through the ORM: 100 salespeople (``bench_spm_sales_001`` ...) of the demo company, alternately in
+  its two sales teams, and their person targets of ``--year`` (2026) split evenly over 12 months;
+* with plain SQL: ``--documents`` (100,000) sale orders named ``BENCH-SO-…`` (5 % quotations, 5 %
+  cancelled, 5 % in US dollars), as many customer invoices ``BENCH/INV/…`` (4 % credit notes, 5 %
+  drafts) with their receivable line, as many receipts: a posted payment entry ``BENCH/PAY/…`` whose
+  receivable line is reconciled (``account_partial_reconcile``) with 40 % of an invoice, and 2,000
+  credit notes applied to invoices (reconciled, but not money). Dates spread over the year and a few
+  weeks after it. The tables are then ANALYZEd.
+
+Run it from the repository root against a database where the addon is installed with its demo
+data (it needs the demo company, its teams, customers and the sales director)::
+
+    python3 benchmarks/bench_target_achievement.py -d spm_bench_targets [--addons-path PATH]
+
+``--addons-path`` defaults to what ``make test`` uses. ``--explain`` prints ``EXPLAIN (ANALYZE,
+BUFFERS)`` of the ORM's achievement query and of the hand-written ones; ``--strict`` exits with
+status 1 when the ratio exceeds the goal.
+"""
+
+import argparse
+import contextlib
+import gc
+import logging
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from datetime import date
+
+import odoo
+from odoo import Command, api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GOAL = 2.0
+LOGIN_PREFIX = "bench_spm_sales_"
+FIELDS = ["achieved_signed", "achieved_invoiced", "achieved_collected"]
+CREDIT_NOTES_APPLIED = 2000
+
+HAND_SQL = {
+    "signed": """
+        SELECT so.user_id, date_trunc('month', (so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date,
+               SUM(so.amount_total / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END)
+          FROM sale_order so
+         WHERE so.company_id = %(company)s AND so.state = 'sale' AND so.user_id = ANY(%(users)s)
+           AND so.date_order >= %(start_utc)s AND so.date_order < %(stop_utc)s
+         GROUP BY 1, 2
+    """,
+    "invoiced": """
+        SELECT m.invoice_user_id, date_trunc('month', m.invoice_date)::date, SUM(m.amount_total_signed)
+          FROM account_move m
+         WHERE m.company_id = %(company)s AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+           AND m.invoice_user_id = ANY(%(users)s) AND m.invoice_date BETWEEN %(start)s AND %(stop)s
+         GROUP BY 1, 2
+    """,
+    "collected": """
+        SELECT inv.invoice_user_id, date_trunc('month', cml.date)::date, SUM(p.amount)
+          FROM account_partial_reconcile p
+          JOIN account_move_line dml ON dml.id = p.debit_move_id
+          JOIN account_move inv ON inv.id = dml.move_id AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
+          JOIN account_move_line cml ON cml.id = p.credit_move_id
+          JOIN account_move cm ON cm.id = cml.move_id AND cm.move_type != 'out_refund'
+         WHERE inv.company_id = %(company)s AND inv.invoice_user_id = ANY(%(users)s)
+           AND cml.date BETWEEN %(start)s AND %(stop)s
+         GROUP BY 1, 2
+    """,
+}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-d", "--database", required=True, help="database with sales_project_management and its demo")
+    parser.add_argument("--addons-path", help="Odoo addons path (default: the one `make test` uses)")
+    parser.add_argument("--persons", type=int, default=100, help="salespeople with a target (100)")
+    parser.add_argument("--documents", type=int, default=100_000,
+                        help="orders, invoices and receipts of each kind (100000)")
+    parser.add_argument("--year", type=int, default=2026, help="year of the targets (2026)")
+    parser.add_argument("--runs", type=int, default=15, help="timed runs of each variant (15)")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the queries")
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 when the ratio exceeds the goal")
+    return parser.parse_args(argv)
+
+
+def default_addons_path():
+    sys.path.insert(0, os.path.join(REPO, "tools"))
+    from spmctl import addons_path
+
+    return addons_path(os.path.dirname(os.path.abspath(odoo.__file__)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+def ensure_people_and_targets(env, company, persons, year):
+    """The bench salespeople and their person targets of ``year``, through the ORM; commit."""
+    Users = env["res.users"].with_context(no_reset_password=True)
+    users = Users.search([("login", "=like", LOGIN_PREFIX + "%")], order="login")
+    teams = [env.ref("sales_project_management.team_east"), env.ref("sales_project_management.team_north")]
+    if len(users) < persons:
+        print(f"making {persons - len(users)} salespeople through the ORM ...", flush=True)
+        group = env.ref("sales_project_management.group_spm_user")
+        for number in range(len(users) + 1, persons + 1):
+            user = Users.create({
+                "login": f"{LOGIN_PREFIX}{number:03d}", "name": f"BENCH 销售 {number:03d}",
+                "company_id": company.id, "company_ids": [Command.set(company.ids)],
+                "groups_id": [Command.set([env.ref("base.group_user").id, group.id])], "tz": "Asia/Shanghai",
+            })
+            env["crm.team.member"].create({"crm_team_id": teams[number % 2].id, "user_id": user.id})
+        users = Users.search([("login", "=like", LOGIN_PREFIX + "%")], order="login")
+    users = users[:persons]
+    Target = env["spm.target"]
+    existing = Target.search([("user_id", "in", users.ids), ("year", "=", year)])
+    missing = users - existing.user_id
+    if missing:
+        print(f"making {len(missing)} person targets of {year} through the ORM ...", flush=True)
+        targets = Target.create([{
+            "year": year, "company_id": company.id, "user_id": user.id, "team_id": teams[number % 2].id,
+            "target_signed": 120_000_000, "target_invoiced": 96_000_000, "target_collected": 60_000_000,
+        } for number, user in enumerate(missing, 1)])
+        targets.action_split_evenly()
+        existing |= targets
+    env.flush_all()
+    env.cr.commit()
+    return users, existing
+
+
+def ensure_documents(env, company, users, documents, year):
+    """Orders, invoices and receipts inserted with SQL, once; commit and ANALYZE."""
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM sale_order WHERE name LIKE 'BENCH-SO-%%'")
+    if cr.fetchone()[0] >= documents:
+        return
+    print(f"inserting {documents} sale orders, invoices and receipts with SQL ...", flush=True)
+    started = time.perf_counter()
+    ref = env.ref
+    customers = [ref(f"sales_project_management.{xmlid}").id for xmlid in (
+        "partner_hospital", "partner_university", "partner_transport_bureau", "partner_parking_group",
+        "partner_water_group")]
+    teams = [user.sale_team_id.id for user in users]
+    sale_journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+    bank_journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+    receivable = env["account.account"].search([("account_type", "=", "asset_receivable"),
+                                                ("company_ids", "in", company.ids)], limit=1)
+    params = {
+        "n": documents, "users": users.ids, "teams": teams, "nusers": len(users), "customers": customers,
+        "ncustomers": len(customers), "company": company.id, "cny": company.currency_id.id,
+        "usd": ref("base.USD").id, "start": date(year, 1, 1), "sale_journal": sale_journal.id,
+        "bank_journal": bank_journal.id, "receivable": receivable.id, "uid": odoo.SUPERUSER_ID,
+        "credit_notes": CREDIT_NOTES_APPLIED,
+    }
+    # orders: 5 % quotations, 5 % cancelled, 5 % in dollars; dates over the year, at any hour (UTC)
+    cr.execute("""
+        INSERT INTO sale_order (name, company_id, partner_id, partner_invoice_id, partner_shipping_id, user_id,
+                                team_id, date_order, state, amount_untaxed, amount_tax, amount_total, currency_id,
+                                currency_rate, create_uid, write_uid, create_date, write_date)
+        SELECT 'BENCH-SO-' || lpad(i::text, 6, '0'), %(company)s, c, c, c, (%(users)s::int[])[1 + i %% %(nusers)s],
+               (%(teams)s::int[])[1 + i %% %(nusers)s],
+               %(start)s::timestamp + ((i * 7919) %% 372) * interval '1 day' + ((i * 31) %% 24) * interval '1 hour',
+               CASE i %% 20 WHEN 7 THEN 'draft' WHEN 13 THEN 'cancel' ELSE 'sale' END,
+               amount, 0, amount, CASE WHEN i %% 20 = 3 THEN %(usd)s ELSE %(cny)s END,
+               CASE WHEN i %% 20 = 3 THEN 0.14 ELSE 1 END,
+               %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM (SELECT i, (%(customers)s::int[])[1 + i %% %(ncustomers)s] AS c,
+                       10000 + ((i * 613) %% 500) * 1000 + 0.37 AS amount
+                  FROM generate_series(1, %(n)s) AS i) AS g
+    """, params)
+    # invoices: 4 % credit notes, 5 % drafts; the posted ones get their receivable line
+    cr.execute("""
+        INSERT INTO account_move (name, company_id, journal_id, currency_id, state, move_type, auto_post, date,
+                                  invoice_date, invoice_user_id, team_id, partner_id, commercial_partner_id,
+                                  amount_untaxed, amount_total, amount_untaxed_signed, amount_total_signed,
+                                  amount_residual, amount_residual_signed, payment_state,
+                                  create_uid, write_uid, create_date, write_date)
+        SELECT 'BENCH/INV/' || lpad(i::text, 6, '0'), %(company)s, %(sale_journal)s, %(cny)s,
+               CASE WHEN i %% 20 = 11 THEN 'draft' ELSE 'posted' END,
+               CASE WHEN i %% 25 = 5 THEN 'out_refund' ELSE 'out_invoice' END, 'no', d, d,
+               (%(users)s::int[])[1 + i %% %(nusers)s], (%(teams)s::int[])[1 + i %% %(nusers)s], c, c,
+               amount, amount, sign * amount, sign * amount, amount, sign * amount, 'not_paid',
+               %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM (SELECT i, (%(customers)s::int[])[1 + i %% %(ncustomers)s] AS c,
+                       %(start)s::date + (i * 4973) %% 372 AS d,
+                       CASE WHEN i %% 25 = 5 THEN -1 ELSE 1 END AS sign,
+                       5000 + ((i * 211) %% 700) * 500 + 0.55 AS amount
+                  FROM generate_series(1, %(n)s) AS i) AS g
+    """, params)
+    cr.execute("""
+        INSERT INTO account_move_line (move_id, move_name, company_id, journal_id, account_id, partner_id,
+                                       currency_id, company_currency_id, display_type, date, parent_state,
+                                       balance, debit, credit, amount_currency, amount_residual,
+                                       amount_residual_currency, reconciled,
+                                       create_uid, write_uid, create_date, write_date)
+        SELECT m.id, m.name, m.company_id, m.journal_id, %(receivable)s, m.partner_id, m.currency_id, m.currency_id,
+               'payment_term', m.date, 'posted', m.amount_total_signed, GREATEST(m.amount_total_signed, 0),
+               GREATEST(-m.amount_total_signed, 0), m.amount_total_signed, m.amount_total_signed,
+               m.amount_total_signed, false, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM account_move m
+         WHERE m.name LIKE 'BENCH/INV/%%' AND m.state = 'posted'
+    """, params)
+    # receipts: a payment entry per receipt, its receivable line reconciled with 40 % of an invoice
+    cr.execute("""
+        CREATE TEMP TABLE bench_invoice_line ON COMMIT DROP AS
+        SELECT row_number() OVER (ORDER BY l.id) - 1 AS k, l.id, l.partner_id, l.date, l.balance
+          FROM account_move_line l JOIN account_move m ON m.id = l.move_id
+         WHERE m.name LIKE 'BENCH/INV/%%' AND m.move_type = 'out_invoice'
+    """)
+    cr.execute("CREATE INDEX ON bench_invoice_line (k)")
+    cr.execute("SELECT count(*) FROM bench_invoice_line")
+    params["ninvoices"] = cr.fetchone()[0]
+    cr.execute("""
+        CREATE TEMP TABLE bench_receipt ON COMMIT DROP AS
+        SELECT g.i, l.id AS invoice_line_id, l.partner_id, l.date + (g.i %% 45) AS pay_date,
+               round(l.balance * 0.4, 2) AS amount
+          FROM generate_series(0, %(n)s - 1) AS g(i)
+          JOIN bench_invoice_line l ON l.k = g.i %% %(ninvoices)s
+    """, params)
+    cr.execute("CREATE INDEX ON bench_receipt (i)")
+    cr.execute("""
+        INSERT INTO account_move (name, ref, company_id, journal_id, currency_id, state, move_type, auto_post, date,
+                                  partner_id, commercial_partner_id, amount_total, amount_total_signed,
+                                  create_uid, write_uid, create_date, write_date)
+        SELECT 'BENCH/PAY/' || lpad(i::text, 6, '0'), i::text, %(company)s, %(bank_journal)s, %(cny)s, 'posted',
+               'entry', 'no', pay_date, partner_id, partner_id, amount, amount,
+               %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_receipt
+    """, params)
+    cr.execute("""
+        WITH lines AS (
+            INSERT INTO account_move_line (move_id, move_name, company_id, journal_id, account_id, partner_id,
+                                           currency_id, company_currency_id, display_type, date, parent_state,
+                                           balance, debit, credit, amount_currency, amount_residual,
+                                           amount_residual_currency, reconciled,
+                                           create_uid, write_uid, create_date, write_date)
+            SELECT m.id, m.name, m.company_id, m.journal_id, %(receivable)s, m.partner_id, m.currency_id,
+                   m.currency_id, 'product', m.date, 'posted', -m.amount_total, 0, m.amount_total, -m.amount_total,
+                   0, 0, true, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM account_move m
+             WHERE m.name LIKE 'BENCH/PAY/%%'
+            RETURNING id, move_id, credit, date
+        )
+        INSERT INTO account_partial_reconcile (debit_move_id, credit_move_id, amount, debit_amount_currency,
+                                               credit_amount_currency, debit_currency_id, credit_currency_id,
+                                               company_id, max_date, create_uid, write_uid, create_date, write_date)
+        SELECT r.invoice_line_id, lines.id, lines.credit, lines.credit, lines.credit, %(cny)s, %(cny)s,
+               %(company)s, lines.date, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM lines
+          JOIN account_move m ON m.id = lines.move_id
+          JOIN bench_receipt r ON r.i = m.ref::int
+    """, params)
+    # credit notes applied to invoices: reconciled, not money received
+    cr.execute("""
+        INSERT INTO account_partial_reconcile (debit_move_id, credit_move_id, amount, debit_amount_currency,
+                                               credit_amount_currency, debit_currency_id, credit_currency_id,
+                                               company_id, max_date, create_uid, write_uid, create_date, write_date)
+        SELECT inv.id, ref.id, LEAST(-ref.balance, inv.balance * 0.1), LEAST(-ref.balance, inv.balance * 0.1),
+               LEAST(-ref.balance, inv.balance * 0.1), %(cny)s, %(cny)s, %(company)s, GREATEST(inv.date, ref.date),
+               %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM (SELECT row_number() OVER (ORDER BY l.id) - 1 AS k, l.* FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                 WHERE m.name LIKE 'BENCH/INV/%%' AND m.move_type = 'out_refund' LIMIT %(credit_notes)s) AS ref
+          JOIN bench_invoice_line inv ON inv.k = ref.k
+    """, params)
+    cr.commit()
+    for table in ("sale_order", "account_move", "account_move_line", "account_partial_reconcile"):
+        cr.execute(f"ANALYZE {table}")
+    cr.commit()
+    print(f"inserted in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def describe_data(cr, company):
+    cr.execute("""
+        SELECT (SELECT count(*) FROM sale_order WHERE company_id = %(c)s),
+               (SELECT count(*) FROM sale_order WHERE company_id = %(c)s AND state = 'sale'),
+               (SELECT count(*) FROM account_move WHERE company_id = %(c)s
+                   AND move_type IN ('out_invoice', 'out_refund')),
+               (SELECT count(*) FROM account_partial_reconcile WHERE company_id = %(c)s)
+    """, {"c": company.id})
+    return cr.fetchone()
+
+
+# ---------------------------------------------------------------------------------------------
+# Measures
+# ---------------------------------------------------------------------------------------------
+
+def orm_read(env, line_ids):
+    env.invalidate_all()  # a new request: empty record cache
+    return env["spm.target.line"].browse(line_ids).read(["user_id", "date_from", *FIELDS])
+
+
+def sql_read(cr, params):
+    rows = {}
+    for basis, query in HAND_SQL.items():
+        cr.execute(query, params)
+        rows[basis] = cr.fetchall()
+    return rows
+
+
+def orm_sums(rows):
+    return {(row["user_id"][0], row["date_from"], basis): round(row[f"achieved_{basis}"], 2)
+            for row in rows for basis in ("signed", "invoiced", "collected")}
+
+
+def sql_sums(rows, year):
+    sums = defaultdict(float)
+    for basis, basis_rows in rows.items():
+        for user_id, month, amount in basis_rows:
+            if month.year == year:
+                sums[(user_id, month, basis)] = round(float(amount or 0), 2)
+    return sums
+
+
+def check_same(orm, sql):
+    diff = {key: (orm.get(key, 0.0), sql.get(key, 0.0)) for key in set(orm) | set(sql)
+            if round(orm.get(key, 0.0) - sql.get(key, 0.0), 2)}
+    if diff:
+        sys.exit(f"The ORM and the SQL disagree on {len(diff)} (salesperson, month, basis), e.g. "
+                 f"{sorted(diff.items(), key=str)[:4]}")
+    return {basis: round(sum(amount for (_u, _m, b), amount in orm.items() if b == basis), 2)
+            for basis in ("signed", "invoiced", "collected")}
+
+
+def measure(env, line_ids, params, year, runs):
+    cr = env.cr
+    for _warm_up in range(3):
+        orm_read(env, line_ids)
+        sql_read(cr, params)
+    totals = check_same(orm_sums(orm_read(env, line_ids)), sql_sums(sql_read(cr, params), year))
+    samples = {"orm": [], "sql": []}
+    queries = []
+    gc.collect()
+    for run in range(runs):
+        for name in ("orm", "sql") if run % 2 == 0 else ("sql", "orm"):
+            if name == "orm":
+                count, started = cr.sql_log_count, time.perf_counter()
+                orm_read(env, line_ids)
+                samples["orm"].append(time.perf_counter() - started)
+                queries.append(cr.sql_log_count - count)
+            else:
+                started = time.perf_counter()
+                sql_read(cr, params)
+                samples["sql"].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in samples.items()}, statistics.median(queries), totals
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.queries = []
+
+    def emit(self, record):
+        self.queries.append(record.getMessage().split("query: ", 1)[-1])
+
+
+@contextlib.contextmanager
+def captured_sql():
+    """Collect the SQL the cursor runs (odoo.sql_db logs every query at the debug level)."""
+    logger = logging.getLogger("odoo.sql_db")
+    handler, level, propagate = _Capture(), logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    try:
+        yield handler.queries
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def explain(env, line_ids, params):
+    cr = env.cr
+    with captured_sql() as queries:
+        orm_read(env, line_ids)
+    achievement = max(queries, key=len)
+    cr.execute(f"EXPLAIN (ANALYZE, BUFFERS) {achievement}")
+    print("--- EXPLAIN ANALYZE, the ORM's achievement query ---")
+    print("\n".join(row[0] for row in cr.fetchall()), end="\n\n")
+    for basis, query in HAND_SQL.items():
+        cr.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query}", params)
+        print(f"--- EXPLAIN ANALYZE, hand-written SQL, {basis} ---")
+        print("\n".join(row[0] for row in cr.fetchall()), end="\n\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+
+def main(argv=None):
+    args = parse_args(argv)
+    config.parse_config(["-d", args.database, "--addons-path", args.addons_path or default_addons_path(),
+                         "--log-level", "warn"], setup_logging=True)
+    registry = Registry(args.database)
+    cr = registry.cursor()
+    try:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.ref("sales_project_management.spm_company", raise_if_not_found=False)
+        if not company:
+            sys.exit("The database needs the addon's demo data (the company sales_project_management.spm_company).")
+        users, targets = ensure_people_and_targets(env, company, args.persons, args.year)
+        ensure_documents(env, company, users, args.documents, args.year)
+        orders, confirmed, invoices, partials = describe_data(cr, company)
+        director = env.ref("sales_project_management.user_spm_director")
+        context = {**env["res.users"].with_user(director).context_get(), "allowed_company_ids": company.ids}
+        user_env = api.Environment(cr, director.id, context)
+        line_ids = targets.line_ids.ids
+        tz = company._spm_tz()
+        start, stop = date(args.year, 1, 1), date(args.year, 12, 31)
+        params = {
+            "company": company.id, "users": users.ids, "tz": tz.zone, "start": start, "stop": stop,
+            "start_utc": company._spm_day_bounds(start)[0], "stop_utc": company._spm_day_bounds(stop)[1],
+        }
+        print(f"achievement of {len(targets)} persons x 12 months ({len(line_ids)} lines) as {director.login}: "
+              f"read({FIELDS}) vs one SQL GROUP BY per basis, {args.runs} runs each", flush=True)
+        times, queries, totals = measure(user_env, line_ids, params, args.year, args.runs)
+        if args.explain:
+            explain(user_env, line_ids, params)
+    finally:
+        cr.rollback()
+        cr.close()
+
+    ratio = times["orm"] / times["sql"]
+    print(f"""
+documents of the company: {orders} sale orders ({confirmed} confirmed), {invoices} customer invoices and credit notes,
+{partials} reconciliations
+achieved in {args.year}: signed {totals['signed']:,.2f}, invoiced {totals['invoiced']:,.2f}, \
+collected {totals['collected']:,.2f} (ORM and SQL agree to the cent on every salesperson and month)
+achievement, ORM ({len(line_ids)} lines):  {times['orm'] * 1000:7.1f} ms  ({queries:.0f} queries)
+same sums, 3 hand-written SQL:        {times['sql'] * 1000:7.1f} ms
+ratio:                                {ratio:7.2f}     (goal <= {GOAL:g})""")
+    if args.strict and ratio > GOAL:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+from math import asin, cos, radians, sin, sqrt
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html2plaintext
+
+VISIT_TYPES = [
+    ("cold", "Cold Visit"),
+    ("follow_up", "Follow-up Visit"),
+    ("phone", "Phone Visit"),
+    ("onsite", "On-site Visit"),
+]
+INTENT_LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("none", "None")]
+CHECKIN_STATUSES = [
+    ("none", "Not Checked In"),
+    ("near", "At the Customer"),
+    ("far", "Far from the Customer"),
+    ("unknown", "Customer Not Located"),
+]
+# recorded by the check-in only (action_checkin), never written by hand
+CHECKIN_FIELDS = {"checkin_latitude", "checkin_longitude", "checkin_time", "checkin_distance", "checkin_status",
+                  "checkin_far"}
+EARTH_RADIUS_KM = 6371.0088
+MANAGER_GROUP = "sales_project_management.group_spm_manager"
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km between two points given in degrees (haversine formula)."""
+    phi1, phi2 = radians(lat1), radians(lat2)
+    half_dphi, half_dlambda = radians(lat2 - lat1) / 2, radians(lon2 - lon1) / 2
+    a = sin(half_dphi) ** 2 + cos(phi1) * cos(phi2) * sin(half_dlambda) ** 2
+    return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
+
+
+class SpmVisit(models.Model):
+    """客户拜访: a visit to a customer, logged by its salesperson, with an optional check-in from a phone.
+
+    The check-in position is recorded by ``action_checkin`` only (the browser's geolocation), with
+    the distance to the customer decided at that moment; nobody edits it afterwards.
+    """
+    _name = "spm.visit"
+    _description = "Customer Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+
+    name = fields.Char("Subject", required=True, tracking=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True, tracking=True,
+                              default=lambda self: self.env.user)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    team_id = fields.Many2one("crm.team", string="Sales Team", compute="_compute_team_id", store=True, index=True,
+                              help="The opportunity's sales team, else the salesperson's.")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, tracking=True,
+                                 domain="[('is_company', '=', True)]")
+    contact_id = fields.Many2one("res.partner", string="Contact Person", tracking=True,
+                                 domain="[('parent_id', '=', partner_id)]", help="The person met.")
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", ondelete="set null",
+                              tracking=True)
+    calendar_event_id = fields.Many2one("calendar.event", string="Meeting", index="btree_not_null",
+                                        ondelete="set null", readonly=True, copy=False)
+    visit_type = fields.Selection(VISIT_TYPES, string="Type", required=True, default="follow_up", tracking=True)
+    date_start = fields.Datetime("Date", required=True, index=True, default=fields.Datetime.now, tracking=True)
+    duration = fields.Float(default=1.0, help="Duration in hours.")
+    intent_level = fields.Selection(INTENT_LEVELS, string="Intent", default="medium", tracking=True,
+                                    help="How interested the customer is.")
+    summary = fields.Text(help="What was said.")
+    next_step = fields.Text()
+    next_date = fields.Date("Next Step On", tracking=True, help="Schedules the follow-up activity.")
+    next_activity_id = fields.Many2one("mail.activity", string="Follow-up Activity", readonly=True, copy=False,
+                                       ondelete="set null")
+
+    checkin_latitude = fields.Float("Check-in Latitude", digits=(10, 7), readonly=True, copy=False)
+    checkin_longitude = fields.Float("Check-in Longitude", digits=(10, 7), readonly=True, copy=False)
+    checkin_time = fields.Datetime("Checked In At", readonly=True, copy=False)
+    checkin_distance = fields.Float("Distance to the Customer (km)", digits=(16, 2), compute="_compute_checkin",
+                                    store=True, copy=False)
+    checkin_status = fields.Selection(CHECKIN_STATUSES, string="Check-in", compute="_compute_checkin", store=True,
+                                      copy=False)
+    checkin_far = fields.Boolean("Far Check-in", compute="_compute_checkin", store=True, copy=False,
+                                 help="Checked in farther from the customer than the company allows.")
+
+    is_mine = fields.Boolean(compute="_compute_is_mine")
+
+    _sql_constraints = [
+        ("duration_positive", "CHECK(duration >= 0)", "The duration of a visit cannot be negative."),
+        ("meeting_once", "UNIQUE(calendar_event_id, user_id)", "This meeting is already logged as your visit."),
+    ]
+
+    @api.depends("user_id")
+    @api.depends_context("uid")
+    def _compute_is_mine(self):
+        for visit in self:
+            visit.is_mine = visit.user_id == self.env.user
+
+    @api.depends("lead_id.team_id", "user_id")
+    def _compute_team_id(self):
+        for visit in self:
+            team = visit.lead_id.team_id or visit.user_id.sale_team_id
+            if not team and visit.user_id:
+                team = self.env["crm.team"].sudo().search([("user_id", "=", visit.user_id.id)], limit=1)
+            visit.team_id = team
+
+    @api.depends("checkin_time", "checkin_latitude", "checkin_longitude")
+    def _compute_checkin(self):
+        """Decided when checking in, against the customer's geolocation and the company's limit of
+        that moment: moving the customer or changing the limit later does not rewrite a check-in."""
+        for visit in self:
+            customer = visit.partner_id
+            visit.checkin_distance = 0.0
+            visit.checkin_far = False
+            if not visit.checkin_time:
+                visit.checkin_status = "none"
+            elif not (customer.partner_latitude or customer.partner_longitude):
+                visit.checkin_status = "unknown"
+            else:
+                distance = haversine_km(visit.checkin_latitude, visit.checkin_longitude,
+                                        customer.partner_latitude, customer.partner_longitude)
+                visit.checkin_distance = distance
+                visit.checkin_far = distance > (visit.company_id or self.env.company).spm_checkin_max_distance
+                visit.checkin_status = "far" if visit.checkin_far else "near"
+
+    @api.constrains("lead_id", "partner_id", "contact_id")
+    def _check_customer(self):
+        for visit in self:
+            customer = visit.partner_id.commercial_partner_id
+            lead_customer = visit.lead_id.partner_id.commercial_partner_id
+            if lead_customer and lead_customer != customer:
+                raise ValidationError(self.env._(
+                    "The visit to “%(customer)s” cannot count for “%(lead)s”, an opportunity of another customer.",
+                    customer=visit.partner_id.display_name, lead=visit.lead_id.name))
+            if visit.contact_id and visit.contact_id.commercial_partner_id != customer:
+                raise ValidationError(self.env._("“%(contact)s” is not a person of “%(customer)s”.",
+                                                 contact=visit.contact_id.name, customer=visit.partner_id.name))
+            if visit.lead_id and visit.lead_id.company_id and visit.lead_id.company_id != visit.company_id:
+                raise ValidationError(self.env._("The opportunity “%s” belongs to another company.",
+                                                 visit.lead_id.name))
+
+    def _spm_check_lead(self, lead_id):
+        """A visit counts for the opportunity's gate: only someone who may work the opportunity links it."""
+        if lead_id and not self.env.su:
+            self.env["crm.lead"].browse(lead_id).check_access("write")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if CHECKIN_FIELDS & set(vals):
+                    raise UserError(self.env._("The check-in is recorded by the button “Check In” on the visit, "
+                                               "from the salesperson's phone."))
+                vals.pop("next_activity_id", None)
+                vals.pop("calendar_event_id", None)
+                self._spm_check_lead(vals.get("lead_id"))
+        visits = super().create(vals_list)
+        visits.filtered("next_date")._spm_sync_follow_up()
+        return visits
+
+    def write(self, vals):
+        if not self.env.su:
+            if CHECKIN_FIELDS & set(vals) or {"next_activity_id", "calendar_event_id"} & set(vals):
+                raise UserError(self.env._("The check-in of a visit is recorded once by the button “Check In” and "
+                                           "never changed by hand."))
+            if "user_id" in vals and any(visit.user_id.id != vals["user_id"] for visit in self):
+                raise UserError(self.env._("A visit belongs to the salesperson who logged it."))
+            if "partner_id" in vals and any(visit.checkin_time and visit.partner_id.id != vals["partner_id"]
+                                            for visit in self):
+                raise UserError(self.env._("The customer of a checked-in visit cannot change."))
+            if vals.get("lead_id"):
+                self._spm_check_lead(vals["lead_id"])
+        res = super().write(vals)
+        if {"next_date", "next_step", "lead_id"} & set(vals):
+            self._spm_sync_follow_up()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_checked_in(self):
+        if not self.env.su and self.filtered("checkin_time"):
+            raise UserError(self.env._("A checked-in visit is kept as a record of the visit; it cannot be deleted."))
+
+    def _spm_sync_follow_up(self):
+        """Keep one follow-up activity per visit on its next date: on the opportunity, else on the visit."""
+        activity_type = self.env.ref("sales_project_management.mail_activity_type_visit_follow_up")
+        for visit in self:
+            activity = visit.next_activity_id
+            if activity and (not visit.next_date or activity.res_model != (visit.lead_id or visit)._name
+                             or activity.res_id != (visit.lead_id or visit).id):
+                activity.unlink()
+                activity = self.env["mail.activity"]
+            if not visit.next_date:
+                continue
+            summary = (visit.next_step or "").strip().splitlines()[0][:100] if (visit.next_step or "").strip() \
+                else self.env._("Follow up the visit to %s", visit.partner_id.name)
+            if activity:
+                activity.write({"date_deadline": visit.next_date, "summary": summary})
+                continue
+            activity = (visit.lead_id or visit).activity_schedule(
+                activity_type_id=activity_type.id, date_deadline=visit.next_date, summary=summary,
+                note=visit.next_step or False, user_id=visit.user_id.id)
+            visit.sudo().next_activity_id = activity
+
+    # ------------------------------------------------------------
+    # Check-in
+    # ------------------------------------------------------------
+
+    def action_checkin(self, latitude, longitude):
+        """Record the position the salesperson's browser gave (degrees) as the check-in of this visit."""
+        self.ensure_one()
+        if self.user_id != self.env.user:
+            raise AccessError(self.env._("Only %s checks in for this visit, from their phone.", self.user_id.name))
+        if self.visit_type == "phone":
+            raise UserError(self.env._("A phone visit has no check-in."))
+        # two check-ins at once (a double tap, two tabs): the second waits, then finds the first
+        self.env.cr.execute("SELECT id FROM spm_visit WHERE id = %s FOR UPDATE", [self.id])
+        self.invalidate_recordset(["checkin_time"])
+        if self.checkin_time:
+            raise UserError(self.env._("This visit was already checked in on %s.",
+                                       fields.Datetime.to_string(self.checkin_time)))
+        try:
+            latitude, longitude = float(latitude), float(longitude)
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._("The browser gave no usable position.")) from error
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or (latitude == 0 and longitude == 0):
+            raise UserError(self.env._("The browser gave no usable position."))
+        company = self.company_id
+        now = fields.Datetime.now()
+        if company._spm_local_date(self.date_start) != company._spm_local_date(now):
+            raise UserError(self.env._("Check in on the day of the visit (%s).",
+                                       company._spm_local_date(self.date_start)))
+        # the position comes from the check-in only: written by the workflow, not by the user
+        self.sudo().write({"checkin_latitude": latitude, "checkin_longitude": longitude, "checkin_time": now})
+        self.message_post(body=self.env._(
+            "Checked in %(distance)s km from the customer.", distance=round(self.checkin_distance, 2))
+            if self.checkin_status in ("near", "far") else self.env._("Checked in; the customer has no geolocation."))
+        return True
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_open_lead(self):
+        self.ensure_one()
+        return self.lead_id._get_records_action(name=self.env._("Opportunity"))
+
+    @api.model
+    def _spm_values_from_meeting(self, event):
+        """The visit that logs the calendar meeting ``event``, as the current user."""
+        internal = event.partner_ids.filtered(lambda p: p.user_ids)
+        people = event.opportunity_id.partner_id | (event.partner_ids - internal)
+        customer = people.commercial_partner_id[:1]
+        if not customer:
+            raise UserError(self.env._("The meeting “%s” has no customer: link it to an opportunity or invite the "
+                                       "customer's contact first.", event.name))
+        contact = people.filtered(lambda p: p.parent_id == customer)[:1]
+        earlier = self.sudo().search_count([("partner_id", "=", customer.id)], limit=1)
+        return {
+            "name": event.name,
+            "user_id": self.env.uid,
+            "partner_id": customer.id,
+            "contact_id": contact.id,
+            "lead_id": event.opportunity_id.id,
+            "date_start": event.start,
+            "duration": event.duration,
+            "visit_type": "follow_up" if earlier else "cold",
+            "summary": html2plaintext(event.description) if event.description else False,
+        }
+
+    @api.model
+    def _spm_visits_action(self, domain, context=None, name=None):
+        """The visits matching ``domain`` (a lead's, a partner's), in list, calendar and form."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_visit_action")
+        action.update({"domain": domain, "context": context or {}})
+        if name:
+            action["name"] = name
+        return action
