@@ -1,1 +1,1 @@
-from . import spm_aged_receivable, spm_collection_analysis, spm_collection_receipt
+from . import spm_aged_receivable, spm_collection_analysis, spm_collection_receipt, spm_retrospective_report
