@@ -245,12 +245,13 @@ class ProjectProject(models.Model):
         return [("id", "in" if (operator == "=") == value else "not in", complete)]
 
     def _search_spm_document_type_ids(self, operator, value):
-        if operator not in ("=", "in") or not value:
+        if operator not in ("=", "in", "!=", "not in") or not value:
             raise UserError(self.env._("Operation not supported"))
         type_ids = [value] if isinstance(value, int) else list(value)
         self._spm_flush_archive()
-        return [("id", "in", SQL("(SELECT d.project_id FROM (%s) d WHERE d.document_type_id = ANY(%s))",
-                                 ARCHIVE_DOCUMENTS, type_ids))]
+        having = SQL("(SELECT d.project_id FROM (%s) d WHERE d.document_type_id = ANY(%s))",
+                     ARCHIVE_DOCUMENTS, type_ids)
+        return [("id", "in" if operator in ("=", "in") else "not in", having)]
 
     @api.model
     def _spm_document_domain(self, document_type):

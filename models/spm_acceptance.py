@@ -177,7 +177,9 @@ class SpmAcceptance(models.Model):
         if self.result == "passed":
             if self.acceptance_type == "stage":
                 # the milestone is reached on the acceptance date: its installments fall due from it
-                self.milestone_id.sudo().write({"is_reached": True, "reached_date": self.date})
+                milestone = self.milestone_id.sudo()
+                milestone.is_reached = True
+                milestone.reached_date = self.date
             else:
                 self.project_id.sudo().spm_acceptance_date = self.date
         labels = dict(self._fields["result"]._description_selection(self.env))
