@@ -98,12 +98,13 @@ class SpmSatisfaction(models.Model):
             director = project._spm_director()
             if not director:
                 continue
-            details = ", ".join(f"{line.criterion_id.name} {line.score}" for line in low)
+            details = ", ".join(f"{line.criterion_id.name} {line.score}" for line in low) or \
+                f"{satisfaction.score:.1f}"
+            phase = satisfaction.acceptance_id.display_name
             project.activity_schedule(
                 "sales_project_management.mail_activity_type_satisfaction", user_id=director.id,
-                summary=self.env._("Low customer satisfaction on %(phase)s: %(details)s",
-                                   phase=satisfaction.acceptance_id.display_name,
-                                   details=details or f"{satisfaction.score:.1f}"))
+                summary=self.env._("Low customer satisfaction on %(phase)s: %(details)s", phase=phase,
+                                   details=details))
 
     # ------------------------------------------------------------
     # The survey: invitations and answers
