@@ -25,14 +25,14 @@ class SpmAcceptance(models.Model):
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, index="trigram",
                        default=lambda self: self.env._("New"))
-    project_id = fields.Many2one("project.project", string="Project", required=True, index=True, ondelete="restrict",
+    project_id = fields.Many2one("project.project", required=True, index=True, ondelete="restrict",
                                  tracking=True)
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="project_id.partner_id", string="Customer", store=True, index=True)
     grade_id = fields.Many2one(related="project_id.spm_grade_id", store=True, string="Grade")
     acceptance_type = fields.Selection([("stage", "Stage Acceptance"), ("final", "Final Acceptance")],
                                        string="Type", required=True, default="stage", tracking=True)
-    milestone_id = fields.Many2one("project.milestone", string="Milestone", ondelete="restrict", tracking=True,
+    milestone_id = fields.Many2one("project.milestone", ondelete="restrict", tracking=True,
                                    domain="[('project_id', '=', project_id)]",
                                    help="The milestone this stage acceptance accepts: it is reached when passed.")
     date = fields.Date("Acceptance Date", required=True, default=fields.Date.context_today, tracking=True)
@@ -43,19 +43,19 @@ class SpmAcceptance(models.Model):
     user_id = fields.Many2one("res.users", string="Our Representative", default=lambda self: self.env.user,
                               domain="[('share', '=', False)]", tracking=True)
     findings = fields.Html()
-    corrective_actions = fields.Html("Corrective Actions")
+    corrective_actions = fields.Html()
     state = fields.Selection([("draft", "Draft"), ("confirmed", "Confirmed")], default="draft", required=True,
                              readonly=True, copy=False, index=True, tracking=True)
-    confirmed_by_id = fields.Many2one("res.users", string="Confirmed By", readonly=True, copy=False)
-    confirmed_on = fields.Datetime("Confirmed On", readonly=True, copy=False)
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    confirmed_on = fields.Datetime(readonly=True, copy=False)
     signature = fields.Image("Customer Signature", copy=False, attachment=True, max_width=1024, max_height=1024,
                              readonly=True)
-    signed_by = fields.Char("Signed By", copy=False, readonly=True)
-    signed_on = fields.Datetime("Signed On", copy=False, readonly=True)
+    signed_by = fields.Char(copy=False, readonly=True)
+    signed_on = fields.Datetime(copy=False, readonly=True)
     report_attached = fields.Boolean("Signed Report Attached", compute="_compute_report_attached",
                                      help="A document of the type “Acceptance Report” is attached.")
-    satisfaction_ids = fields.One2many("spm.satisfaction", "acceptance_id", string="Satisfaction")
-    satisfaction_score = fields.Float("Satisfaction Score", compute="_compute_satisfaction_score", digits=(3, 2))
+    satisfaction_ids = fields.One2many("spm.satisfaction", "acceptance_id")
+    satisfaction_score = fields.Float(compute="_compute_satisfaction_score", digits=(3, 2))
 
     @api.depends("state")
     def _compute_report_attached(self):
@@ -73,9 +73,10 @@ class SpmAcceptance(models.Model):
             acceptance.satisfaction_score = sum(scores) / len(scores) if scores else 0.0
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for acceptance in self:
             acceptance.access_url = f"/my/acceptances/{acceptance.id}"
+        return res
 
     @api.depends("name", "project_id")
     def _compute_display_name(self):

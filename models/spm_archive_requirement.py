@@ -11,7 +11,7 @@ class SpmArchiveRequirement(models.Model):
     stage_id = fields.Many2one("project.project.stage", string="Phase", ondelete="set null",
                                help="The project stage whose work this document records.")
     stage_sequence = fields.Integer(related="stage_id.sequence", store=True, string="Phase Sequence")
-    document_type_id = fields.Many2one("spm.document.type", string="Document Type", required=True,
+    document_type_id = fields.Many2one("spm.document.type", required=True,
                                        ondelete="restrict")
     required = fields.Boolean(default=True,
                               help="Required documents count in the archive's completeness and close the project; "

@@ -10,7 +10,7 @@ class SpmGateLog(models.Model):
     _order = "date desc, id desc"
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", ondelete="cascade")
-    project_id = fields.Many2one("project.project", string="Project", index="btree_not_null", ondelete="cascade")
+    project_id = fields.Many2one("project.project", index="btree_not_null", ondelete="cascade")
     company_id = fields.Many2one("res.company", index=True, readonly=True)
     team_id = fields.Many2one(related="lead_id.team_id", string="Sales Team")
     stage_from_id = fields.Many2one("crm.stage", string="From Stage", ondelete="set null")

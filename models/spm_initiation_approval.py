@@ -24,7 +24,7 @@ class SpmInitiationApproval(models.Model):
         ("skipped", "Not Reached"),
     ], default="pending", required=True, index=True)
     comment = fields.Text()
-    decided_by_id = fields.Many2one("res.users", string="Decided By", ondelete="restrict")
+    decided_by_id = fields.Many2one("res.users", ondelete="restrict")
     date = fields.Datetime("Decided On")
 
     def _spm_approver_users(self):

@@ -10,7 +10,7 @@ class SpmLeadChecklist(models.Model):
     _rec_name = "gate_id"
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", ondelete="cascade")
-    project_id = fields.Many2one("project.project", string="Project", index="btree_not_null", ondelete="cascade")
+    project_id = fields.Many2one("project.project", index="btree_not_null", ondelete="cascade")
     company_id = fields.Many2one("res.company", compute="_compute_company_id", store=True, index=True)
     gate_id = fields.Many2one("spm.stage.gate", string="Item", required=True, ondelete="cascade",
                               domain=[("gate_type", "=", "checklist")])

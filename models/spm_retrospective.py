@@ -21,7 +21,7 @@ class SpmRetrospective(models.Model):
     _order = "id desc"
     _rec_name = "project_id"
 
-    project_id = fields.Many2one("project.project", string="Project", required=True, index=True, ondelete="restrict")
+    project_id = fields.Many2one("project.project", required=True, index=True, ondelete="restrict")
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="project_id.partner_id", string="Customer")
     grade_id = fields.Many2one(related="project_id.spm_grade_id", string="Grade")
@@ -45,7 +45,7 @@ class SpmRetrospective(models.Model):
         "Collection Cycle (days)", compute="_compute_collection_cycle",
         help="Days from the final acceptance to the last payment, once every installment is paid.")
     collection_cycle_target = fields.Float("Collection Cycle Target (days)", compute="_compute_collection_cycle")
-    collection_cycle_met = fields.Boolean("Collection Cycle Met", compute="_compute_collection_cycle")
+    collection_cycle_met = fields.Boolean(compute="_compute_collection_cycle")
     # Schedule
     date_planned_end = fields.Date("Planned End", compute="_compute_schedule")
     date_actual_end = fields.Date("Actual End", compute="_compute_schedule",
@@ -67,9 +67,9 @@ class SpmRetrospective(models.Model):
     satisfaction_score = fields.Float("Customer Satisfaction", related="project_id.spm_satisfaction_score",
                                       digits=(3, 2))
 
-    success_factors = fields.Html("Success Factors")
-    problems = fields.Html("Problems")
-    improvements = fields.Html("Improvements")
+    success_factors = fields.Html()
+    problems = fields.Html()
+    improvements = fields.Html()
     evaluation_ids = fields.One2many("spm.retrospective.evaluation", "retrospective_id", string="Member Evaluations")
 
     _sql_constraints = [
@@ -154,11 +154,11 @@ class SpmRetrospective(models.Model):
             self.project_id._spm_check_open()
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
         if self.filtered(lambda r: r.state == "done"):
             raise UserError(self.env._("A done retrospective is part of the project's archive and is not deleted."))
         self.project_id._spm_check_open()
-        return super().unlink()
 
     def action_done(self):
         """Close the retrospective: the lessons are written; the charter's criteria get their actuals."""

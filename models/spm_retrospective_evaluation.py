@@ -10,7 +10,7 @@ class SpmRetrospectiveEvaluation(models.Model):
     _order = "retrospective_id, id"
     _rec_name = "user_id"
 
-    retrospective_id = fields.Many2one("spm.retrospective", string="Retrospective", required=True, index=True,
+    retrospective_id = fields.Many2one("spm.retrospective", required=True, index=True,
                                        ondelete="cascade")
     project_id = fields.Many2one(related="retrospective_id.project_id", store=True, index=True)
     company_id = fields.Many2one(related="retrospective_id.company_id", store=True, index=True)

@@ -12,7 +12,7 @@ class SpmSatisfactionLine(models.Model):
     project_id = fields.Many2one(related="satisfaction_id.project_id", store=True)
     partner_id = fields.Many2one(related="satisfaction_id.partner_id", string="Customer", store=True)
     date = fields.Date(related="satisfaction_id.date", store=True)
-    criterion_id = fields.Many2one("spm.satisfaction.criterion", string="Criterion", required=True,
+    criterion_id = fields.Many2one("spm.satisfaction.criterion", required=True,
                                    ondelete="restrict")
     sequence = fields.Integer(related="criterion_id.sequence", store=True)
     score = fields.Integer(aggregator="avg", help="1 (very dissatisfied) to 5 (very satisfied); 0: not scored.")

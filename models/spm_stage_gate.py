@@ -48,12 +48,12 @@ class SpmStageGate(models.Model):
     active = fields.Boolean(default=True)
     stage_id = fields.Many2one("crm.stage", index="btree_not_null", ondelete="cascade",
                                help="The requirement must be met to leave this stage forward.")
-    project_stage_id = fields.Many2one("project.project.stage", string="Project Stage", index="btree_not_null",
+    project_stage_id = fields.Many2one("project.project.stage", index="btree_not_null",
                                        ondelete="cascade",
                                        help="The requirement must be met to leave this project stage forward.")
     target_model = fields.Selection(TARGET_MODELS, string="Applies To", compute="_compute_target_model", store=True,
                                     precompute=True, index=True)
-    stage_sequence = fields.Integer(compute="_compute_stage_sequence", store=True, string="Stage Sequence")
+    stage_sequence = fields.Integer(compute="_compute_stage_sequence", store=True)
     gate_type = fields.Selection([
         ("field", "Field is set"),
         ("document", "Document attached"),

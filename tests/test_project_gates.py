@@ -1,6 +1,8 @@
+from lxml import etree
 from psycopg2 import IntegrityError
 
 from odoo import Command
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -301,3 +303,23 @@ class TestLeadGateForgery(SpmGateCommon):
                 "name": "伪造评分", "type": "opportunity", "team_id": self.team_east.id,
                 "spm_feasibility_score": 5})
         self.assertFalse(self.env["crm.lead"].search_count([("name", "=", "伪造评分")]))
+
+
+@tagged("post_install", "-at_install")
+class TestProjectsWithoutSalesProjectRights(SpmProjectCommon):
+    """Project users outside the addon's groups keep opening projects as before."""
+
+    def test_plain_project_user_opens_the_kanban_and_the_form(self):
+        plain = mail_new_test_user(self.env, login="spm_t_plain_project", name="普通项目成员",
+                                   groups="base.group_user,project.group_project_user", company_id=self.company.id,
+                                   company_ids=[Command.set(self.company.ids)])
+        Project = self.env["project.project"].with_user(plain)
+        views = Project.get_views([(False, "kanban"), (False, "form"), (False, "list")])
+        for view_type in ("kanban", "form", "list"):
+            arch = etree.fromstring(views["views"][view_type]["arch"])
+            names = {node.get("name") for node in arch.iter("field") if node.get("name") in Project._fields}
+            self.assertFalse({"spm_acceptance_ids", "spm_gate_status"} & names, f"{view_type} shows the addon's tabs")
+            Project.browse(self.project.id).read(sorted(names))
+        # the sales projects user sees the gate badge
+        kanban = self.env["project.project"].with_user(self.pm).get_views([(False, "kanban")])["views"]["kanban"]
+        self.assertIn("spm_gate_met", kanban["arch"])

@@ -13,7 +13,7 @@ class SpmGateOverrideWizard(models.TransientModel):
     team_id = fields.Many2one(related="lead_id.team_id")
     current_stage_id = fields.Many2one(related="lead_id.stage_id", string="Current Stage")
     stage_id = fields.Many2one("crm.stage", string="Move To", ondelete="cascade")
-    project_id = fields.Many2one("project.project", string="Project", ondelete="cascade")
+    project_id = fields.Many2one("project.project", ondelete="cascade")
     project_company_id = fields.Many2one(related="project_id.company_id", string="Project Company")
     current_project_stage_id = fields.Many2one(related="project_id.stage_id", string="Current Project Stage")
     project_stage_id = fields.Many2one("project.project.stage", string="Move Project To", ondelete="cascade")
