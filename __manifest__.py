@@ -2,7 +2,7 @@
     "name": "Sales Project Management",
     "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation "
     "approval, delivery projects and payment collection on Odoo CRM, Project, Sales and Invoicing",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "Sales Project Management",
     "website": "https://github.com/sales-project-management/sales_project_management",
@@ -23,6 +23,7 @@
         "data/spm_archive_requirement_data.xml",
         "data/spm_acceptance_data.xml",
         "data/spm_satisfaction_data.xml",
+        "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
         "reports/spm_collection_report.xml",

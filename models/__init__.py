@@ -6,6 +6,7 @@ from . import (
     account_move,
     crm_lead,
     crm_stage,
+    ir_actions_report,
     ir_attachment,
     project_project,
     project_project_stage,

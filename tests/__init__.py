@@ -9,6 +9,7 @@ from . import (
     test_project_gates,
     test_reports,
     test_retrospective,
+    test_rpc,
     test_satisfaction,
     test_security,
     test_stage_gates,
