@@ -55,7 +55,7 @@ class SpmAcceptance(models.Model):
     report_attached = fields.Boolean("Signed Report Attached", compute="_compute_report_attached",
                                      help="A document of the type “Acceptance Report” is attached.")
     satisfaction_ids = fields.One2many("spm.satisfaction", "acceptance_id")
-    satisfaction_score = fields.Float(compute="_compute_satisfaction_score", digits=(3, 2))
+    satisfaction_score = fields.Float(compute="_compute_satisfaction_score", digits=(3, 2), compute_sudo=True)
 
     @api.depends("state")
     def _compute_report_attached(self):
