@@ -407,7 +407,7 @@ def cmd_odoo_tests(args):
     path = addons_path(odoo_dir)
     db = args.database or f"spm_odoo_tests_{os.getpid()}"
     logfile = os.path.join(tempfile.gettempdir(), f"{db}.log")
-    modules = ",".join((*ODOO_TEST_MODULES, MODULE))
+    modules = ",".join(ODOO_TEST_MODULES if args.without_addon else (*ODOO_TEST_MODULES, MODULE))
     exclusions = odoo_test_exclusions()
     tags = ",".join([f"/{module}" for module in ODOO_TEST_MODULES] + [f"-/{test}" for test in exclusions])
     say(f"installing {modules} in throwaway database {db!r} (log: {logfile})")
@@ -478,6 +478,8 @@ def main():
     odoo_tests = sub.add_parser("odoo-tests", help="Odoo's own crm/sale_crm/project/sale_project tests with the addon")
     odoo_tests.add_argument("--database", help="name of the throwaway database")
     odoo_tests.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    odoo_tests.add_argument("--without-addon", action="store_true",
+                            help="the same run without the addon installed, to tell its effects from the runner's")
     sub.add_parser("lint", help="ruff and pylint-odoo")
     pot = sub.add_parser("pot", help="regenerate the .pot and merge it into zh_CN.po")
     pot.add_argument("--database")
