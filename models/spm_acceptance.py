@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 ACCEPTANCE_REPORT = "sales_project_management.doc_type_acceptance"
@@ -169,9 +170,28 @@ class SpmAcceptance(models.Model):
             raise UserError(self.env._("The milestone %(milestone)s already passed its acceptance (%(ref)s).",
                                        milestone=self.milestone_id.name, ref=passed[0].name))
 
+    def _spm_lock(self):
+        """Lock the acceptance and what its pass changes (the milestone or the project), so that two
+        people confirming at once cannot both count: the second is told to try again, and then
+        sees what the first settled."""
+        self.ensure_one()
+        self.env.flush_all()
+        table, row = ((SQL("project_milestone"), self.milestone_id.id)
+                      if self.acceptance_type == "stage" and self.milestone_id
+                      else (SQL("project_project"), self.project_id.id))
+        locked = self.env.execute_query(SQL("SELECT id FROM spm_acceptance WHERE id = %s FOR UPDATE SKIP LOCKED",
+                                            self.id))
+        if locked:
+            locked = self.env.execute_query(SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE SKIP LOCKED", table, row))
+        if not locked:
+            raise UserError(self.env._("%s is being confirmed by someone else right now: try again in a moment.",
+                                       self.name))
+        self.env.invalidate_all()
+
     def _spm_confirm(self):
         """Confirm (in the workflow's rights): the milestone is reached, the project accepted."""
         self.ensure_one()
+        self._spm_lock()
         self._spm_check_confirmable()
         self.sudo().write({"state": "confirmed", "confirmed_on": fields.Datetime.now(),
                            "confirmed_by_id": self.env.uid if self.env.user._is_internal() else False})

@@ -1,5 +1,6 @@
 from . import (
     test_acceptance,
+    test_acceptance_concurrency,
     test_assessment,
     test_collection,
     test_grading,
