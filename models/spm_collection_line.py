@@ -51,7 +51,7 @@ class SpmCollectionLine(models.Model):
     due_date = fields.Date(compute="_compute_due_date", store=True, index=True)
     is_cancelled = fields.Boolean("Cancelled", copy=False)
 
-    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
     invoice_ids = fields.Many2many("account.move", "spm_collection_line_account_move_rel", "line_id", "move_id",
                                    string="Invoices", copy=False, readonly=True)
     amount_invoiced = fields.Monetary(compute="_compute_collection", store=True, currency_field="currency_id")

@@ -261,14 +261,15 @@ class TestCollection(SpmCollectionCommon):
 
     def test_payment_recomputes_only_the_lines_of_its_invoices(self):
         """The cost of registering a payment does not grow with the installments of other invoices."""
-        lines = self._other_invoiced_lines(4)
+        lines = self._other_invoiced_lines(5)
         self._pay_cost(lines[0].invoice_ids)  # warm the caches
         self._pay_cost(lines[1].invoice_ids)
         base = self._pay_cost(lines[2].invoice_ids)
         others = self._other_invoiced_lines(12)
-        self.assertEqual(self._pay_cost(lines[3].invoice_ids), base)
+        self._pay_cost(lines[3].invoice_ids)  # warm again what making the other lines may have cleared
+        self.assertEqual(self._pay_cost(lines[4].invoice_ids), base)
         self.assertLessEqual(base, 160, "query budget of one payment registration")
-        self.assertEqual(lines.mapped("state"), ["paid"] * 4)
+        self.assertEqual(lines.mapped("state"), ["paid"] * 5)
         self.assertTrue(all(line.state == "invoiced" for line in others))
 
     # ------------------------------------------------------------
