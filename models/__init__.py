@@ -1,3 +1,7 @@
+# the mixins first: the models below inherit them
+from . import spm_gated_mixin, spm_gated_stage_mixin
+
+# isort: split
 from . import (
     account_move,
     calendar_event,
@@ -7,11 +11,14 @@ from . import (
     ir_actions_report,
     ir_attachment,
     project_project,
+    project_project_stage,
     res_company,
     res_config_settings,
     res_partner,
     sale_order,
+    spm_acceptance,
     spm_approval_step,
+    spm_archive_requirement,
     spm_assessment_criterion,
     spm_collection_line,
     spm_collection_template,
@@ -27,6 +34,11 @@ from . import (
     spm_lead_checklist,
     spm_lead_competitor,
     spm_project_member,
+    spm_retrospective,
+    spm_retrospective_evaluation,
+    spm_satisfaction,
+    spm_satisfaction_criterion,
+    spm_satisfaction_line,
     spm_stage_gate,
     spm_success_criterion,
     spm_target,
@@ -35,4 +47,5 @@ from . import (
     spm_wbs_template,
     spm_wbs_template_phase,
     spm_wbs_template_task,
+    survey_user_input,
 )

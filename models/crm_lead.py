@@ -1,5 +1,3 @@
-from markupsafe import Markup, escape
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
@@ -22,7 +20,12 @@ INITIATION_STATES = [
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "spm.gated.mixin"]
+    _spm_stage_model = "crm.stage"
+    _spm_scope_field = "team_id"
+    _spm_log_fields = ("lead_id", "stage_from_id", "stage_to_id")
+    _spm_wizard_fields = ("lead_id", "stage_id")
 
     # Grading (项目等级评定)
     spm_grade_id = fields.Many2one(
@@ -51,12 +54,6 @@ class CrmLead(models.Model):
         "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "crm.lead")])
     spm_checklist_ids = fields.One2many("spm.lead.checklist", "lead_id", string="Checklist")
     spm_gate_log_ids = fields.One2many("spm.gate.log", "lead_id", string="Gate Log")
-    spm_gate_ready = fields.Boolean(
-        "Next Stage Open", compute="_compute_spm_gate_status", search="_search_spm_gate_ready",
-        help="Every requirement of the current stage is met, so the opportunity may move forward.")
-    spm_gate_missing = fields.Text("Missing Requirements", compute="_compute_spm_gate_status")
-    spm_gate_met = fields.Integer("Requirements Met", compute="_compute_spm_gate_status")
-    spm_gate_total = fields.Integer("Requirements", compute="_compute_spm_gate_status")
     spm_next_stage_id = fields.Many2one("crm.stage", string="Next Stage", compute="_compute_spm_next_stage_id")
     # Initiation (立项) and the delivery project
     spm_initiation_ids = fields.One2many("spm.initiation", "lead_id", string="Initiation Requests")
@@ -85,7 +82,6 @@ class CrmLead(models.Model):
     spm_collected_amount = fields.Monetary("Collected", compute="_compute_spm_project_figures",
                                            currency_field="company_currency")
     spm_collection_progress = fields.Float("Collected (%)", compute="_compute_spm_project_figures")
-    spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status_html", sanitize=False)
 
     @api.depends("expected_revenue", "company_id", "spm_grade_manual")
     def _compute_spm_grade_id(self):
@@ -129,64 +125,13 @@ class CrmLead(models.Model):
             lead.spm_feasibility_score = (
                 sum(line.score * line.weight for line in scored) / weight if weight else 0.0)
 
-    # ------------------------------------------------------------
-    # Gate status (what the next move needs, without trying it)
-    # ------------------------------------------------------------
+    def _spm_gate_inputs(self):
+        return GATE_INPUTS
 
-    def _spm_gate_results(self):
-        """{lead: [(gate id, met), ...]} for the gates of each lead's current stage, as saved."""
-        Gate = self.env["spm.stage.gate"]
-        by_stage = Gate._spm_gate_ids_by_stage()
-        saved_ids = [lead._origin.id for lead in self if lead._origin.id]
-        gate_ids = {gate_id for lead in self for gate_id in by_stage.get(lead.stage_id.id, ())}
-        met = Gate._spm_evaluate(saved_ids, gate_ids)
-        return {lead: [(gate_id, (lead._origin.id, gate_id) in met) for gate_id in by_stage.get(lead.stage_id.id, ())]
-                for lead in self}
-
-    @api.depends(*GATE_INPUTS)
-    @api.depends_context("lang")
-    def _compute_spm_gate_status(self):
-        """Read from the database: gates are decided on saved data, as the engine decides them."""
-        names = self.env["spm.stage.gate"]._spm_names()
-        for lead, results in self._spm_gate_results().items():
-            unmet = [gate_id for gate_id, ok in results if not ok]
-            lead.spm_gate_total = len(results)
-            lead.spm_gate_met = len(results) - len(unmet)
-            lead.spm_gate_ready = not unmet
-            lead.spm_gate_missing = "\n".join(names[gate_id] for gate_id in unmet)
-
-    @api.depends(*GATE_INPUTS)
-    @api.depends_context("lang")
-    def _compute_spm_gate_status_html(self):
-        Gate = self.env["spm.stage.gate"]
-        names, explanations = Gate._spm_names(), Gate._spm_explanations()
-        labels = {True: self.env._("Met"), False: self.env._("Missing")}
-        for lead, results in self._spm_gate_results().items():
-            lead.spm_gate_status = Markup("").join(
-                Markup('<div class="%s"><i class="fa %s me-2" role="img" aria-label="%s" title="%s"></i>%s%s</div>') % (
-                    "text-success" if ok else "text-danger", "fa-check-circle" if ok else "fa-times-circle",
-                    labels[ok], labels[ok], names[gate_id],
-                    Markup('<div class="text-muted small ms-4">%s</div>') % explanations[gate_id]
-                    if explanations.get(gate_id) and not ok else "",
-                ) for gate_id, ok in results
-            ) or Markup('<div class="text-muted">%s</div>') % escape(self.env._("No requirement to leave this stage."))
-
-    @api.depends("stage_id", "team_id")
-    def _compute_spm_next_stage_id(self):
-        table = self.env["crm.stage"]._spm_stage_table()
-        for lead in self:
-            stage_id, team_id = lead.stage_id.id, lead.team_id.id
-            current = next(((seq, sid) for sid, seq, _team in table if sid == stage_id), None)
-            lead.spm_next_stage_id = current and next(
-                (sid for sid, seq, team in table if (not team or team == team_id) and (seq, sid) > current), False)
-
-    def _search_spm_gate_ready(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Operation not supported"))
-        gates = self.env["spm.stage.gate"].sudo().search([])  # pylint: disable=no-search-all
-        blocked = self.sudo().with_context(active_test=False)._search(gates._spm_blocked_domain())
-        ready = (operator == "=") == value
-        return [("id", "not in" if ready else "in", blocked)]
+    @api.model
+    def _spm_document_domain(self, document_type):
+        """Opportunities with a document of this type attached."""
+        return [("spm_attachment_ids.spm_document_type_id", "=", document_type.id)]
 
     @api.model
     def _spm_initiation_approved_domain(self):
@@ -261,75 +206,6 @@ class CrmLead(models.Model):
             lead.spm_collected_amount = project.spm_amount_received
             lead.spm_collection_progress = project.spm_collection_progress
 
-    # ------------------------------------------------------------
-    # The gate engine: the only code that lets a lead move forward
-    # ------------------------------------------------------------
-
-    def _spm_gates_bypassed(self):
-        """Module data files (XML records loaded by the superuser) place records as written."""
-        return self.env.su and self.env.context.get("install_mode")
-
-    def _spm_override_wizard(self):
-        """The override wizard confirmed by the current manager, if the move comes from it."""
-        wizard_id = self.env.context.get("spm_gate_override_id")
-        if not wizard_id:
-            return self.env["spm.gate.override.wizard"]
-        if not isinstance(wizard_id, int) or isinstance(wizard_id, bool):
-            raise UserError(self.env._("Pass a stage gate anyway with the button “Pass Gate Anyway” or "
-                                       "action_spm_pass_gate(stage_id, reason)."))
-        wizard = self.env["spm.gate.override.wizard"].sudo().browse(wizard_id).exists()
-        if (not wizard or wizard.create_uid != self.env.user or not (wizard.reason or "").strip()
-                or not self.env.user.has_group(MANAGER_GROUP)):
-            raise AccessError(self.env._("Only a sales projects manager can pass a stage gate anyway, with a reason."))
-        return wizard
-
-    def _spm_check_stage_moves(self, old_stages):
-        """Refuse forward moves whose gates are not met; log the others.
-
-        :param old_stages: {lead id: stage id before the write}, or None when the leads are new
-        """
-        Stage, Gate = self.env["crm.stage"], self.env["spm.stage.gate"]
-        moves = []
-        for lead in self:
-            new = lead.stage_id.id
-            old = old_stages.get(lead.id, new) if old_stages is not None else False
-            if not new or new == old or not Stage._spm_is_forward(old, new):
-                continue
-            crossed = Stage._spm_crossed_stage_ids(lead.team_id.id, old, new)
-            if old or crossed:
-                moves.append((lead, old, new, crossed))
-        if not moves:
-            return
-        by_stage = Gate._spm_gate_ids_by_stage()
-        gate_ids = {gate_id for *_move, crossed in moves
-                    for stage_id in crossed for gate_id in by_stage.get(stage_id, ())}
-        met = Gate._spm_evaluate([lead.id for lead, *_rest in moves], gate_ids)
-        override = self._spm_override_wizard()
-        errors, logs = [], []
-        for lead, old, new, crossed in moves:
-            unmet = [gate_id for stage_id in crossed for gate_id in by_stage.get(stage_id, ())
-                     if (lead.id, gate_id) not in met]
-            overridden = bool(unmet) and override and override.lead_id == lead and override.stage_id.id == new
-            names = Gate._spm_names() if unmet else {}
-            if unmet and not overridden:
-                errors.append(self.env._(
-                    "“%(lead)s” cannot move to “%(stage)s” yet. Missing:\n%(missing)s",
-                    lead=lead.name, stage=lead.stage_id.name, missing=Gate._spm_missing_text(unmet)))
-                continue
-            logs.append({
-                "lead_id": lead.id,
-                "company_id": lead.company_id.id,
-                "stage_from_id": old,
-                "stage_to_id": new,
-                "user_id": self.env.uid,
-                "result": "overridden" if overridden else "passed",
-                "reason": override.reason if overridden else False,
-                "missing": "\n".join(names[gate_id] for gate_id in unmet) if overridden else False,
-            })
-        if errors:
-            raise UserError("\n\n".join(errors))
-        self.env["spm.gate.log"].sudo().create(logs)
-
     def _spm_check_lost_reason(self, vals):
         if "lost_reason_id" in vals:
             missing = self if not vals["lost_reason_id"] else self.browse()
@@ -377,6 +253,7 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._spm_check_forged_gate_fields(vals_list)
         if any(vals.get("spm_grade_manual") or vals.get("spm_grade_reason") for vals in vals_list):
             self._spm_check_grade_rights()
         if not self.env.su and any(vals.get("spm_project_id") for vals in vals_list):
@@ -394,6 +271,7 @@ class CrmLead(models.Model):
         if "spm_attachment_ids" in vals and self.env.context.get("default_type") not in (None, "binary", "url"):
             # the opportunity form's default type ("opportunity") is not a type of the documents created with it
             self = self.with_context(default_type="binary")  # noqa: PLW0642
+        self._spm_check_forged_gate_fields([vals])
         if {"spm_grade_manual", "spm_grade_reason"} & set(vals):
             self._spm_check_grade_rights()
         if "spm_project_id" in vals:
@@ -428,25 +306,6 @@ class CrmLead(models.Model):
             todo = criteria - lead.spm_assessment_ids.criterion_id
             lead.write({"spm_assessment_ids": [fields.Command.create({"criterion_id": c.id}) for c in todo]})
         return True
-
-    def action_spm_gate_override(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Pass Stage Gate"),
-            "res_model": "spm.gate.override.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lead_id": self.id, "default_stage_id": self.spm_next_stage_id.id},
-        }
-
-    def action_spm_pass_gate(self, stage_id, reason):
-        """Pass the gates up to ``stage_id`` anyway: the override wizard in one call (RPC, data files)."""
-        self.ensure_one()
-        wizard = self.env["spm.gate.override.wizard"].create({
-            "lead_id": self.id, "stage_id": stage_id, "reason": reason,
-        })
-        return wizard.action_confirm()
 
     def action_spm_request_initiation(self):
         """申请立项: open a request pre-filled from the opportunity (or its open one). After a grade

@@ -2,12 +2,52 @@ from datetime import timedelta
 
 from odoo import Command, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .spm_translation import copy_translations, term_translations
 
 # set by the 立项 workflow and the plan's confirmation only, never by a user's write, import or RPC call
 WORKFLOW_FIELDS = ("spm_lead_id", "spm_initiation_id", "spm_grade_id", "spm_collection_confirmed")
+# set by confirming the passed final acceptance (spm.acceptance) only
+ACCEPTANCE_FIELDS = ("spm_acceptance_date",)
 PLAN_GROUPS = ("account.group_account_invoice", "sales_project_management.group_spm_manager")
+MANAGER_GROUP = "sales_project_management.group_spm_manager"
+# what the gate status of a project reads
+PROJECT_GATE_INPUTS = ("stage_id", "company_id", "write_date", "spm_final_accepted", "spm_collection_done",
+                       "spm_retrospective_done", "spm_checklist_ids", "spm_acceptance_ids.state")
+# where the documents of a project's archive (项目档案) are attached: the project, its opportunity, its
+# initiation (立项) request, its acceptances, its retrospective and its tasks
+ARCHIVE_DOCUMENTS = SQL("""
+    SELECT p.id AS project_id, a.spm_document_type_id AS document_type_id
+      FROM project_project p
+      JOIN ir_attachment a ON a.res_model = 'project.project' AND a.res_id = p.id
+     WHERE a.spm_document_type_id IS NOT NULL
+    UNION ALL
+    SELECT p.id, a.spm_document_type_id
+      FROM project_project p
+      JOIN ir_attachment a ON a.res_model = 'crm.lead' AND a.res_id = p.spm_lead_id
+     WHERE a.spm_document_type_id IS NOT NULL
+    UNION ALL
+    SELECT p.id, a.spm_document_type_id
+      FROM project_project p
+      JOIN ir_attachment a ON a.res_model = 'spm.initiation' AND a.res_id = p.spm_initiation_id
+     WHERE a.spm_document_type_id IS NOT NULL
+    UNION ALL
+    SELECT r.project_id, a.spm_document_type_id
+      FROM spm_acceptance r
+      JOIN ir_attachment a ON a.res_model = 'spm.acceptance' AND a.res_id = r.id
+     WHERE a.spm_document_type_id IS NOT NULL
+    UNION ALL
+    SELECT r.project_id, a.spm_document_type_id
+      FROM spm_retrospective r
+      JOIN ir_attachment a ON a.res_model = 'spm.retrospective' AND a.res_id = r.id
+     WHERE a.spm_document_type_id IS NOT NULL
+    UNION ALL
+    SELECT t.project_id, a.spm_document_type_id
+      FROM project_task t
+      JOIN ir_attachment a ON a.res_model = 'project.task' AND a.res_id = t.id
+     WHERE a.spm_document_type_id IS NOT NULL AND t.project_id IS NOT NULL
+""")
 CHARTER_CRITERIA = {
     "acceptance_rate": _lt("Acceptance pass rate"),
     "collection_cycle": _lt("Collection cycle"),
@@ -17,7 +57,12 @@ DAYS = _lt("days")
 
 
 class ProjectProject(models.Model):
-    _inherit = "project.project"
+    _name = "project.project"
+    _inherit = ["project.project", "spm.gated.mixin"]
+    _spm_stage_model = "project.project.stage"
+    _spm_scope_field = "company_id"
+    _spm_log_fields = ("project_id", "project_stage_from_id", "project_stage_to_id")
+    _spm_wizard_fields = ("project_id", "project_stage_id")
 
     spm_lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", copy=False,
                                   ondelete="set null")
@@ -47,6 +92,45 @@ class ProjectProject(models.Model):
         help="Days from the final acceptance (or the last due date) to the last payment, once fully paid.")
     spm_collection_cycle_target = fields.Float("Collection Cycle Target (days)", compute="_compute_spm_collection")
     spm_collection_cycle_met = fields.Boolean("Collection Cycle Met", compute="_compute_spm_collection")
+    spm_collection_done = fields.Boolean(
+        "Collected", compute="_compute_spm_collection_done", store=True,
+        help="Every installment of the collection plan is paid, cancelled or written off.")
+
+    # Stage gates of the delivery (执行 → 验收 → 回款 → 收尾 → 已关闭)
+    spm_next_stage_id = fields.Many2one("project.project.stage", string="Next Stage",
+                                        compute="_compute_spm_next_stage_id")
+    spm_gate_log_ids = fields.One2many("spm.gate.log", "project_id", string="Gate Log")
+    spm_checklist_ids = fields.One2many("spm.lead.checklist", "project_id", string="Checklist")
+    spm_closed = fields.Boolean("Closed", compute="_compute_spm_closed",
+                                help="The project stands in a closed (folded) stage: only managers may change it.")
+
+    # Acceptance (验收) and satisfaction (满意度)
+    spm_acceptance_ids = fields.One2many("spm.acceptance", "project_id", string="Acceptances")
+    spm_acceptance_count = fields.Integer("Acceptance Count", compute="_compute_spm_acceptance_count")
+    spm_final_accepted = fields.Boolean(
+        "Final Acceptance Passed", compute="_compute_spm_final_accepted", store=True,
+        help="A final acceptance of the project was confirmed as passed.")
+    spm_satisfaction_ids = fields.One2many("spm.satisfaction", "project_id", string="Customer Satisfaction")
+    spm_satisfaction_score = fields.Float(
+        "Satisfaction", compute="_compute_spm_satisfaction_score", store=True, digits=(3, 2), aggregator="avg",
+        help="Average customer satisfaction (1 to 5) over every phase answered.")
+
+    # Retrospective (复盘) and archive (项目档案)
+    spm_retrospective_ids = fields.One2many("spm.retrospective", "project_id", string="Retrospective")
+    spm_retrospective_done = fields.Boolean("Retrospective Done", compute="_compute_spm_retrospective_done",
+                                            store=True)
+    spm_attachment_ids = fields.One2many(
+        "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "project.project")])
+    spm_document_type_ids = fields.Many2many(
+        "spm.document.type", string="Archived Document Types", compute="_compute_spm_archive",
+        search="_search_spm_document_type_ids", compute_sudo=True,
+        help="Types of the documents attached to the project, its opportunity, its initiation request, its "
+             "acceptances, its retrospective and its tasks.")
+    spm_archive_completeness = fields.Float("Archive Completeness (%)", compute="_compute_spm_archive",
+                                            compute_sudo=True)
+    spm_archive_missing = fields.Text("Missing Archive Documents", compute="_compute_spm_archive", compute_sudo=True)
+    spm_archive_complete = fields.Boolean("Archive Complete", compute="_compute_spm_archive",
+                                          search="_search_spm_archive_complete", compute_sudo=True)
 
     @api.depends("spm_collection_line_ids.amount_company", "spm_collection_line_ids.amount_invoiced_company",
                  "spm_collection_line_ids.amount_received_company", "spm_collection_line_ids.state",
@@ -73,13 +157,165 @@ class ProjectProject(models.Model):
             project.spm_collection_cycle_met = bool(lines) and all(line.state == "paid" for line in lines) and (
                 not target or cycle <= target[:1].target)
 
+    @api.depends("spm_collection_line_ids.state", "spm_collection_line_ids.amount_invoiced",
+                 "spm_collection_line_ids.invoice_ids.state", "spm_collection_line_ids.invoice_ids.amount_residual")
+    def _compute_spm_collection_done(self):
+        for project in self:
+            lines = project.spm_collection_line_ids
+            project.spm_collection_done = bool(lines) and all(line._spm_settled() for line in lines)
+
+    @api.depends("stage_id.fold")
+    def _compute_spm_closed(self):
+        for project in self:
+            project.spm_closed = project.stage_id.fold
+
+    @api.depends("spm_acceptance_ids")
+    def _compute_spm_acceptance_count(self):
+        for project in self:
+            project.spm_acceptance_count = len(project.spm_acceptance_ids)
+
+    @api.depends("spm_acceptance_ids.state", "spm_acceptance_ids.result", "spm_acceptance_ids.acceptance_type")
+    def _compute_spm_final_accepted(self):
+        for project in self:
+            project.spm_final_accepted = any(
+                acceptance.state == "confirmed" and acceptance.result == "passed"
+                and acceptance.acceptance_type == "final" for acceptance in project.spm_acceptance_ids)
+
+    @api.depends("spm_satisfaction_ids.score")
+    def _compute_spm_satisfaction_score(self):
+        for project in self:
+            scores = project.spm_satisfaction_ids.filtered("score").mapped("score")
+            project.spm_satisfaction_score = sum(scores) / len(scores) if scores else 0.0
+
+    @api.depends("spm_retrospective_ids.state")
+    def _compute_spm_retrospective_done(self):
+        for project in self:
+            project.spm_retrospective_done = any(retro.state == "done" for retro in project.spm_retrospective_ids)
+
+    def _spm_flush_archive(self):
+        """What ARCHIVE_DOCUMENTS reads, written to the database."""
+        self.env["ir.attachment"].flush_model(["res_model", "res_id", "spm_document_type_id"])
+        self.flush_model(["spm_lead_id", "spm_initiation_id"])
+        for model in ("spm.acceptance", "spm.retrospective", "project.task"):
+            self.env[model].flush_model(["project_id"])
+
+    def _spm_archive_requirements(self):
+        """{company id: requirements of the archive that apply to its projects}"""
+        requirements = self.env["spm.archive.requirement"].sudo().search([])  # pylint: disable=no-search-all
+        return {company: requirements.filtered(lambda r, c=company: not r.company_id or r.company_id == c)
+                for company in self.company_id | self.env.company}
+
+    @api.depends("spm_lead_id", "spm_initiation_id", "spm_acceptance_ids", "spm_retrospective_ids", "company_id")
+    @api.depends_context("lang")
+    def _compute_spm_archive(self):
+        present = {}
+        saved = [project.id for project in self._origin if project.id]
+        if saved:
+            self._spm_flush_archive()
+            rows = self.env.execute_query(SQL(
+                "SELECT d.project_id, array_agg(DISTINCT d.document_type_id) FROM (%s) d "
+                "WHERE d.project_id = ANY(%s) GROUP BY d.project_id", ARCHIVE_DOCUMENTS, saved))
+            present = dict(rows)
+        by_company = self._spm_archive_requirements()
+        for project in self:
+            types = set(present.get(project._origin.id, ()))
+            project.spm_document_type_ids = self.env["spm.document.type"].browse(sorted(types))
+            required = by_company[project.company_id or self.env.company].filtered("required")
+            missing = required.filtered(lambda r, types=types: r.document_type_id.id not in types)
+            project.spm_archive_completeness = 100 * (len(required) - len(missing)) / len(required) if required \
+                else 100.0
+            project.spm_archive_missing = "\n".join(
+                f"{r.document_type_id.name} ({r.stage_id.name})" if r.stage_id else r.document_type_id.name
+                for r in missing) or False
+            project.spm_archive_complete = not missing
+
+    def _search_spm_archive_complete(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        self._spm_flush_archive()
+        self.env["spm.archive.requirement"].flush_model()
+        complete = SQL("""(
+            SELECT project.id FROM project_project project
+             WHERE NOT EXISTS (
+                SELECT 1 FROM spm_archive_requirement r
+                 WHERE r.active AND r.required AND (r.company_id IS NULL OR r.company_id = project.company_id)
+                   AND NOT EXISTS (SELECT 1 FROM (%s) d
+                                    WHERE d.project_id = project.id AND d.document_type_id = r.document_type_id))
+        )""", ARCHIVE_DOCUMENTS)
+        return [("id", "in" if (operator == "=") == value else "not in", complete)]
+
+    def _search_spm_document_type_ids(self, operator, value):
+        if operator not in ("=", "in", "!=", "not in") or not value:
+            raise UserError(self.env._("Operation not supported"))
+        type_ids = [value] if isinstance(value, int) else list(value)
+        self._spm_flush_archive()
+        having = SQL("(SELECT d.project_id FROM (%s) d WHERE d.document_type_id = ANY(%s))",
+                     ARCHIVE_DOCUMENTS, type_ids)
+        return [("id", "in" if operator in ("=", "in") else "not in", having)]
+
+    @api.model
+    def _spm_document_domain(self, document_type):
+        """Projects with a document of this type in their archive."""
+        return [("spm_document_type_ids", "=", document_type.id)]
+
+    def _spm_gate_inputs(self):
+        return PROJECT_GATE_INPUTS
+
+    def _spm_director(self):
+        """Who answers for the project: its director, else the team leader of its opportunity, else
+        its project manager."""
+        self.ensure_one()
+        directors = self.spm_member_ids.filtered(lambda m: m.role == "director" and m.user_id).user_id
+        return directors[:1] or self.spm_lead_id.team_id.user_id or self.user_id
+
+    def _spm_customer_contact(self):
+        """The customer's contact person of the project team, else the customer."""
+        self.ensure_one()
+        contacts = self.spm_member_ids.filtered(lambda m: m.role == "customer_contact" and m.partner_id).partner_id
+        return contacts[:1] or self.partner_id
+
+    def _spm_first_stage_acceptances(self):
+        """{milestone: its first confirmed stage acceptance}"""
+        self.ensure_one()
+        first = {}
+        confirmed = self.spm_acceptance_ids.filtered(lambda a: a.state == "confirmed" and a.acceptance_type == "stage")
+        for acceptance in confirmed.sorted(lambda a: (a.date, a.confirmed_on or a.create_date, a.id)):
+            first.setdefault(acceptance.milestone_id, acceptance)
+        return first
+
+    def _spm_acceptance_pass_rate(self):
+        """Share (%) of the accepted milestones whose first stage acceptance passed."""
+        first = self._spm_first_stage_acceptances()
+        passed = [acceptance for acceptance in first.values() if acceptance.result == "passed"]
+        return 100 * len(passed) / len(first) if first else 0.0
+
+    # ------------------------------------------------------------
+    # Protected fields, closed projects, stage moves
+    # ------------------------------------------------------------
+
+    def _spm_check_open(self):
+        """A closed project (and what belongs to it) is read-only except for managers."""
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return
+        closed = self.sudo().filtered(lambda project: project.stage_id.fold)
+        if closed:
+            raise UserError(self.env._(
+                "The project “%s” is closed: only a sales projects manager may change it.", closed[0].name))
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(vals.get(name) for vals in vals_list for name in WORKFLOW_FIELDS):
             raise AccessError(self.env._(
                 "The opportunity, initiation, grade and plan confirmation of a project are set by the initiation "
                 "(立项) workflow and the collection plan's confirmation."))
-        return super().create(vals_list)
+        if not self.env.su and any(vals.get(name) for vals in vals_list for name in ACCEPTANCE_FIELDS):
+            raise AccessError(self.env._(
+                "The final acceptance date of a project is set by confirming its passed final acceptance (验收)."))
+        self._spm_check_forged_gate_fields(vals_list)
+        projects = super().create(vals_list)
+        if not self._spm_gates_bypassed():
+            projects._spm_check_stage_moves(None)
+        return projects
 
     def write(self, vals):
         if not self.env.su:
@@ -90,7 +326,43 @@ class ProjectProject(models.Model):
                     raise AccessError(self.env._(
                         "The opportunity, initiation, grade and plan confirmation of a project are set by the "
                         "initiation (立项) workflow and the collection plan's confirmation (button “Confirm Plan”)."))
-        return super().write(vals)
+            for name in set(ACCEPTANCE_FIELDS) & set(vals):
+                if any(project[name] != (fields.Date.to_date(vals[name]) or False) for project in self):
+                    raise AccessError(self.env._(
+                        "The final acceptance date of a project is set by confirming its passed final acceptance "
+                        "(验收)."))
+            if set(vals) - {"is_favorite"}:
+                self._spm_check_open()
+        self._spm_check_forged_gate_fields([vals])
+        check_moves = "stage_id" in vals and not self._spm_gates_bypassed()
+        old_stages = {project.id: project.stage_id.id for project in self} if check_moves else None
+        res = super().write(vals)
+        if check_moves:
+            self._spm_check_stage_moves(old_stages)
+        return res
+
+    def unlink(self):
+        self._spm_check_open()
+        return super().unlink()
+
+    def action_spm_next_stage(self):
+        """Move the project to its next stage, as its project manager or director may do (the gates
+        apply; a manager passes a gate anyway with the override)."""
+        for project in self:
+            project.check_access("read")
+            user = self.env.user
+            own = project.user_id == user or user in project.spm_member_ids.filtered(
+                lambda m: m.role in ("director", "manager")).user_id
+            if not own and not user.has_group(MANAGER_GROUP):
+                raise AccessError(self.env._(
+                    "Only the project manager or director of “%s”, or a sales projects manager, moves it to its "
+                    "next stage.", project.name))
+            project._spm_check_open()
+            if not project.spm_next_stage_id:
+                raise UserError(self.env._("The project “%s” is in its last stage.", project.name))
+            # a project manager may not edit the project itself: the move is made for them, and the gates apply
+            project.sudo().write({"stage_id": project.spm_next_stage_id.id})
+        return True
 
     def _spm_check_plan_rights(self):
         """Accountants and managers plan, confirm and invoice collections."""
@@ -237,6 +509,46 @@ class ProjectProject(models.Model):
                 "user_ids": [Command.set(self.user_id.ids)],
             } for task in phase.task_ids]
         self.env["project.task"].create(tasks)
+
+    def action_spm_open_acceptances(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_acceptance_action")
+        action.update(domain=[("project_id", "=", self.id)], context={"default_project_id": self.id})
+        return action
+
+    def action_spm_new_acceptance(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Acceptance"),
+            "res_model": "spm.acceptance",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_project_id": self.id,
+                        "default_acceptance_type": "final" if self.stage_id.id == self._spm_acceptance_stage_id()
+                        else "stage",
+                        "default_signatory_id": self._spm_customer_contact().id},
+        }
+
+    def action_spm_open_retrospective(self):
+        """The project's retrospective, started when it has none."""
+        self.ensure_one()
+        retrospective = self.spm_retrospective_ids[:1]
+        if not retrospective:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Retrospective"),
+                "res_model": "spm.retrospective",
+                "view_mode": "form",
+                "views": [(False, "form")],
+                "target": "current",
+                "context": {"default_project_id": self.id},
+            }
+        return retrospective._get_records_action()
+
+    def _spm_acceptance_stage_id(self):
+        return self.env["ir.model.data"]._xmlid_to_res_id("project.project_project_stage_1", raise_if_not_found=False)
 
     def action_spm_open_lead(self):
         self.ensure_one()

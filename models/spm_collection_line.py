@@ -254,6 +254,16 @@ class SpmCollectionLine(models.Model):
                 raise UserError(self.env._("The installment “%s” has a posted invoice and cannot be deleted; "
                                            "cancel it instead.", line.name))
 
+    def _spm_settled(self):
+        """Nothing is left to collect: paid, cancelled, or written off (its invoices are invoiced
+        and settled, the rest having been credited or written off by the accountant)."""
+        self.ensure_one()
+        if self.state in ("paid", "cancelled"):
+            return True
+        invoices = self.invoice_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice")
+        return self.state in ("invoiced", "partial") and bool(invoices) and all(
+            invoice.currency_id.is_zero(invoice.amount_residual) for invoice in invoices)
+
     # ------------------------------------------------------------
     # Invoicing through the sale order
     # ------------------------------------------------------------

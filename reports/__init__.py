@@ -3,5 +3,6 @@ from . import (
     spm_collection_analysis,
     spm_collection_receipt,
     spm_daily_report_team,
+    spm_retrospective_report,
     spm_target_analysis,
 )

@@ -1,4 +1,6 @@
 from . import (
+    test_acceptance,
+    test_acceptance_concurrency,
     test_assessment,
     test_collection,
     test_daily_report,
@@ -6,8 +8,11 @@ from . import (
     test_i18n,
     test_initiation,
     test_initiation_concurrency,
+    test_project_gates,
     test_reports,
+    test_retrospective,
     test_rpc,
+    test_satisfaction,
     test_security,
     test_stage_gates,
     test_target,

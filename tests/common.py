@@ -184,3 +184,122 @@ class SpmVisitCommon(SpmGateCommon):
                 "visit_type": "onsite", "company_id": cls.company.id}
         vals.update(values)
         return cls.env["spm.visit"].with_user(user).with_context(allowed_company_ids=cls.company.ids).create(vals)
+
+class SpmProjectCommon(SpmCommon):
+    """A delivery project of the east team in its first stage (执行): project manager 王磊, director
+    周敏, the customer's contact 张明, the charter's criteria, two milestones and a confirmed 50/50
+    collection plan (at the delivery milestone, 15 days after the final acceptance) on an order of
+    1,000,000 in a company with a chart of accounts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.stage_delivery = ref("project.project_project_stage_0")
+        cls.stage_acceptance = ref("project.project_project_stage_1")
+        cls.stage_collection = ref("sales_project_management.project_stage_collection")
+        cls.stage_closing = ref("sales_project_management.project_stage_closing")
+        cls.stage_closed = ref("project.project_project_stage_2")
+        cls.doc_acceptance = ref("sales_project_management.doc_type_acceptance")
+        cls.env["account.chart.template"].try_loading("generic_coa", cls.company, install_demo=False)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
+        cls.user_accountant.groups_id += cls.env.ref("account.group_account_invoice")
+        cls.company.spm_collection_post_invoice = True
+        cls.today = fields.Date.context_today(cls.env["spm.collection.line"])
+        cls.pm = cls.user_sales_east
+        cls.contact.email = "zhang.ming@example.com"
+        cls.project = cls._create_project()
+        cls.milestone_research, cls.milestone_delivery = cls.project.milestone_ids.sorted("deadline")
+        cls.line_delivery, cls.line_acceptance = cls.project.spm_collection_line_ids.sorted("sequence")
+
+    @classmethod
+    def _create_project(cls, name="滨江智慧停车一期", user=None):
+        project = cls.env["project.project"].create({
+            "name": name, "company_id": cls.company.id, "user_id": (user or cls.pm).id,
+            "partner_id": cls.customer.id, "allow_milestones": True,
+            "date_start": cls.today - timedelta(days=120), "date": cls.today - timedelta(days=10),
+            "spm_member_ids": [
+                Command.create({"role": "director", "user_id": cls.user_director.id, "sequence": 1}),
+                Command.create({"role": "manager", "user_id": (user or cls.pm).id, "sequence": 2}),
+                Command.create({"role": "customer_contact", "partner_id": cls.contact.id, "sequence": 3}),
+            ],
+            "spm_success_criterion_ids": [
+                Command.create({"code": "acceptance_rate", "name": "验收通过率", "comparator": ">=", "target": 95,
+                                "unit": "%"}),
+                Command.create({"code": "collection_cycle", "name": "回款周期", "comparator": "<=", "target": 30,
+                                "unit": "天"}),
+            ],
+        })
+        cls.env["project.milestone"].create([
+            {"name": "需求调研", "project_id": project.id, "deadline": cls.today - timedelta(days=90)},
+            {"name": "交付实施", "project_id": project.id, "deadline": cls.today - timedelta(days=30)},
+        ])
+        product = cls.env["product.product"].create({
+            "name": "智慧停车系统集成服务", "type": "service", "invoice_policy": "order", "list_price": 1_000_000,
+            "taxes_id": [Command.clear()], "company_id": cls.company.id,
+        })
+        order = cls.env["sale.order"].create({
+            "partner_id": cls.customer.id, "company_id": cls.company.id, "user_id": (user or cls.pm).id,
+            "team_id": cls.team_east.id, "project_id": project.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1, "price_unit": 1_000_000,
+                                           "tax_id": [Command.clear()]})],
+        })
+        order.action_confirm()
+        delivery = project.milestone_ids.sorted("deadline")[-1]
+        cls.env["spm.collection.line"].create([
+            {"project_id": project.id, "sale_order_id": order.id, "sequence": 10, "name": "交付款", "percent": 50,
+             "trigger": "milestone", "milestone_id": delivery.id},
+            {"project_id": project.id, "sale_order_id": order.id, "sequence": 20, "name": "验收款", "percent": 50,
+             "trigger": "acceptance", "offset_days": 15},
+        ])
+        project.action_spm_confirm_collection_plan()
+        return project
+
+    @classmethod
+    def _attach(cls, record, doc_type, name="验收报告.pdf"):
+        return cls.env["ir.attachment"].create({
+            "name": name, "res_model": record._name, "res_id": record.id, "raw": b"%PDF-1.4 signed",
+            "spm_document_type_id": doc_type.id,
+        })
+
+    @classmethod
+    def _acceptance(cls, acceptance_type="final", milestone=None, *, result="passed", date=None, project=None,
+                    user=None, signed=True, confirm=True):
+        """An acceptance recorded (and confirmed) by the project manager, with its signed report."""
+        values = {
+            "project_id": (project or cls.project).id, "acceptance_type": acceptance_type,
+            "milestone_id": milestone.id if milestone else False, "result": result,
+            "date": date or cls.today, "signatory_id": cls.contact.id,
+            "findings": "<p>现场检查</p>", "corrective_actions": "<p>一周内整改</p>",
+        }
+        acceptance = cls.env["spm.acceptance"].with_user(user or cls.pm).create(values)
+        if signed:
+            cls._attach(acceptance, cls.doc_acceptance)
+        if confirm:
+            acceptance.with_user(user or cls.pm).action_confirm()
+        return acceptance
+
+    def _invoice(self, line):
+        action = line.with_user(self.user_accountant).action_create_invoice()
+        return self.env["account.move"].browse(action["res_id"])
+
+    def _pay(self, invoice, amount, date=None):
+        return self.env["account.payment.register"].with_user(self.user_accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids).create({
+                "amount": amount, "payment_date": date or self.today,
+            })._create_payments()
+
+    def _collect(self, date=None):
+        """Invoice and pay every installment of the project (on ``date``)."""
+        for line in self.project.spm_collection_line_ids.sorted("sequence"):
+            self._pay(self._invoice(line), line.amount, date)
+
+    def _move(self, stage, user=None, project=None):
+        (project or self.project).with_user(user or self.user_manager_east).write({"stage_id": stage.id})
+
+    def _set_stage(self, stage, project=None):
+        """Put the project in ``stage`` without its gates (as a data file would)."""
+        project = project or self.project
+        self.env.flush_all()
+        self.cr.execute("UPDATE project_project SET stage_id = %s WHERE id = %s", [stage.id, project.id])
+        self.env.invalidate_all()

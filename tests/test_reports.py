@@ -1,11 +1,12 @@
 import shutil
 import subprocess
+from datetime import timedelta
 
 from odoo import Command
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
 
-from .common import SpmGateCommon, SpmVisitCommon
+from .common import SpmGateCommon, SpmProjectCommon, SpmVisitCommon
 
 
 def pdf_text(pdf):
@@ -117,3 +118,45 @@ class TestDailyReportPdf(HttpCase, SpmVisitCommon):
         text = self._render("sales_project_management.action_report_spm_daily_team", reports)
         for expected in ("销售日报表", "华东大区", "王磊", "黄涛", "未填写", "已审阅", "确认机柜空间"):
             self.assertIn(expected, text)
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryReports(HttpCase, SpmProjectCommon):
+    """验收报告 and 项目复盘报告, printed in Chinese with searchable text."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["sales_project_management"], ["zh_CN"], overwrite=True)
+        cls.acceptance = cls._acceptance(date=cls.today - timedelta(days=30))
+        cls.acceptance.sudo().write({"signed_by": "张明", "signed_on": "2026-11-02 03:00:00"})
+        cls.retro = cls.env["spm.retrospective"].create({
+            "project_id": cls.project.id, "success_factors": "<p>周进度报告机制减少沟通成本</p>",
+            "problems": "<p>接口联调不足</p>", "improvements": "<p>需求调研阶段增加客户高层访谈</p>"})
+        cls.env["spm.retrospective.evaluation"].with_user(cls.user_director).create({
+            "retrospective_id": cls.retro.id, "user_id": cls.pm.id, "score": 4, "comment": "组织有力"})
+
+    def _render(self, xmlid, record, data=None):
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True, lang="zh_CN")
+        pdf, kind = Report._render_qweb_pdf(xmlid, record.ids, data=data)
+        self.assertEqual(kind, "pdf")
+        return pdf_text(pdf)
+
+    def test_acceptance_report_pdf_in_chinese(self):
+        text = self._render("sales_project_management.action_report_spm_acceptance", self.acceptance)
+        for expected in ("项目终验报告", self.acceptance.name, "滨江智慧停车一期", "滨江市交通运输局", "验收日期",
+                         "已通过", "现场检查", "整改措施", "甲方（客户）", "乙方（供方）", "签字（盖章）", "张明",
+                         "在线签署于"):
+            self.assertIn(expected, text)
+
+    def test_retrospective_report_pdf_in_chinese(self):
+        text = self._render("sales_project_management.action_report_spm_retrospective", self.retro)
+        for expected in ("项目复盘报告", "滨江智慧停车一期", "目标与实际", "回款周期", "验收通过率", "成功因素",
+                         "周进度报告机制减少沟通成本", "改进点", "需求调研阶段增加客户高层访谈", "成员评价",
+                         "组织有力"):
+            self.assertIn(expected, text)
+        archived = self._render("sales_project_management.action_report_spm_retrospective", self.retro,
+                                data={"spm_archive": True})
+        self.assertIn("成员评价保密", archived)
+        self.assertNotIn("组织有力", archived)

@@ -2,7 +2,7 @@ import xmlrpc.client
 
 from odoo.tests import HttpCase, tagged
 
-from .common import SpmCollectionCommon, SpmGateCommon
+from .common import SpmCollectionCommon, SpmGateCommon, SpmProjectCommon
 
 
 @tagged("post_install", "-at_install")
@@ -78,3 +78,50 @@ class TestRpc(SpmCollectionCommon, SpmGateCommon, HttpCase):
         with self.assertRaises(xmlrpc.client.Fault):
             self._call(sales, "crm.lead", "write", lead.ids, {"spm_project_id": self.project.id})
         self.assertEqual(lead.spm_project_id, project)
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryRpc(SpmProjectCommon, HttpCase):
+    """The delivery's public methods over XML-RPC, as an integrator calls them."""
+
+    def _call(self, user, model, method, ids, *args):
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, uid, user.login, model, method, [ids, *args])
+
+    def test_acceptance_to_closing_over_rpc(self):
+        pm, manager = self.pm, self.user_manager_east
+        self.assertIs(self._call(pm, "project.project", "action_spm_next_stage", self.project.ids), True)
+        # leaving 验收 needs the final acceptance: a fault, nothing moves
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._call(pm, "project.project", "action_spm_next_stage", self.project.ids)
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._call(manager, "project.project", "write", self.project.ids, {"spm_final_accepted": True})
+        self.assertEqual(self.project.stage_id, self.stage_acceptance)
+        for method in ("action_spm_open_acceptances", "action_spm_new_acceptance", "action_spm_open_retrospective",
+                       "action_spm_gate_override"):
+            self.assertIsInstance(self._call(manager, "project.project", method, self.project.ids), dict)
+        acceptance_id = self._call(pm, "spm.acceptance", "create", {
+            "project_id": self.project.id, "acceptance_type": "final", "result": "passed",
+            "signatory_id": self.contact.id})
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._call(pm, "spm.acceptance", "action_confirm", [acceptance_id])  # no signed report
+        self.assertIs(self._call(pm, "spm.acceptance", "action_send_for_signature", [acceptance_id]), True)
+        self.assertEqual(self._call(pm, "spm.acceptance", "action_preview", [acceptance_id])["type"],
+                         "ir.actions.act_url")
+        self._call(pm, "ir.attachment", "create", {
+            "name": "验收报告.pdf", "res_model": "spm.acceptance", "res_id": acceptance_id, "datas": "JVBERi0=",
+            "spm_document_type_id": self.doc_acceptance.id})
+        self.assertIs(self._call(pm, "spm.acceptance", "action_confirm", [acceptance_id]), True)
+        self.assertIs(self._call(pm, "spm.acceptance", "action_send_satisfaction_survey", [acceptance_id]), True)
+        self.assertEqual(self.project.spm_acceptance_date, self.today)
+        self.assertIs(self._call(pm, "project.project", "action_spm_next_stage", self.project.ids), True)
+        # a manager passes 回款 with a reason
+        self.assertEqual(self._call(manager, "project.project", "action_spm_pass_gate", self.project.ids,
+                                    self.stage_closing.id, "尾款由财务跟踪")["type"], "ir.actions.act_window_close")
+        retro_id = self._call(pm, "spm.retrospective", "create", {"project_id": self.project.id,
+                                                                   "improvements": "<p>提前联调</p>"})
+        self.assertIs(self._call(pm, "spm.retrospective", "action_done", [retro_id]), True)
+        self.assertIs(self._call(pm, "spm.retrospective", "action_archive_report", [retro_id]), True)
+        self.assertEqual(self.project.stage_id, self.stage_closing)
+        self.assertEqual([log.result for log in self.project.spm_gate_log_ids.sorted("id")],
+                         ["passed", "passed", "overridden"])

@@ -1,6 +1,8 @@
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
 
+from .common import SpmProjectCommon
+
 MODULE = "sales_project_management"
 
 
@@ -87,3 +89,51 @@ class TestTours(HttpCase):
         self.assertEqual(line.invoice_ids.state, "posted")
         self.assertEqual(line.invoice_ids.invoice_line_ids.name, f"验收款 · {line.sale_order_id.name}")
         self.assertGreaterEqual(line.invoice_ids.invoice_date_due, line.invoice_ids.invoice_date)
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryTours(HttpCase, SpmProjectCommon):
+    """The delivery in the browser: the project manager meets the gate, the customer signs the
+    acceptance report and answers the satisfaction survey from their links, without a login."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms([MODULE], ["zh_CN"], overwrite=True)
+        cls.env["project.project.stage"]._spm_translate_renamed_stages()
+
+    def test_project_manager_meets_the_acceptance_gate(self):
+        self.pm.lang = "zh_CN"
+        self._set_stage(self.stage_acceptance)
+        self.start_tour(f"/odoo/action-{MODULE}.spm_project_action_delivery/{self.project.id}",
+                        "spm_project_gate_tour", login=self.pm.login)
+        self.assertEqual(self.project.stage_id, self.stage_acceptance)
+        self.assertFalse(self.project.spm_gate_log_ids)
+
+    def test_customer_signs_the_acceptance_report_online(self):
+        acceptance = self._acceptance(signed=False, confirm=False)
+        acceptance.with_user(self.pm).action_send_for_signature()
+        self.start_tour(acceptance.get_portal_url(), "spm_acceptance_signature_tour", login=None)
+        self.assertEqual((acceptance.state, acceptance.signed_by), ("confirmed", "张明"))
+        self.assertTrue(acceptance.signed_on)
+        self.assertTrue(acceptance.signature)
+        self.assertTrue(acceptance.report_attached)
+        self.assertEqual(self.project.spm_acceptance_date, acceptance.date)
+        self.assertTrue(self.project.spm_gate_ready or self.project.stage_id != self.stage_acceptance)
+        # without the token the page and the signature are refused
+        self.assertNotIn("o_spm_portal_acceptance", self.url_open(f"/my/acceptances/{acceptance.id}").text)
+
+    def test_customer_answers_the_satisfaction_survey_from_the_link(self):
+        acceptance = self._acceptance()
+        acceptance.with_user(self.pm).action_send_satisfaction_survey()
+        answer = self.env["survey.user_input"].search([("spm_acceptance_id", "=", acceptance.id)])
+        self.start_tour(answer.get_start_url(), "spm_satisfaction_survey_tour", login=None)
+        satisfaction = self.project.spm_satisfaction_ids
+        self.assertEqual((satisfaction.source, satisfaction.respondent_id), ("survey", self.contact))
+        self.assertEqual(sorted(satisfaction.line_ids.mapped("score")), [2, 4, 4, 5])
+        self.assertEqual(satisfaction.comment, "进度还需加快")
+        self.assertEqual(self.project.spm_satisfaction_score, 3.75)
+        activity_type = self.env.ref(f"{MODULE}.mail_activity_type_satisfaction")
+        self.assertEqual(self.project.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id,
+                         self.user_director, "a score of 2 alerts the director")

@@ -26,10 +26,10 @@ class SpmGateBlockerReport(models.TransientModel):
         self.search([("create_uid", "=", self.env.uid)]).unlink()
         Lead = self.env["crm.lead"]
         rows = []
-        for gate in self.env["spm.stage.gate"].sudo().search([]):  # pylint: disable=no-search-all
+        for gate in self.env["spm.stage.gate"].sudo().search([("target_model", "=", "crm.lead")]):
             blocked = Lead.sudo()._search(expression.AND([
                 [("stage_id", "=", gate.stage_id.id)],
-                ["!", *expression.normalize_domain(gate._spm_lead_domain())],
+                ["!", *expression.normalize_domain(gate._spm_domain())],
             ]))
             groups = Lead._read_group(
                 [("id", "in", blocked), ("type", "=", "opportunity")],

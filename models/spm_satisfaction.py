@@ -1,0 +1,147 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+SURVEY = "sales_project_management.survey_spm_satisfaction"
+COMMENT_QUESTION = "sales_project_management.survey_question_spm_comment"
+# a score at or below it gives the project director an activity
+LOW_SCORE = 2
+
+
+class SpmSatisfaction(models.Model):
+    """满意度: the customer's satisfaction with one phase of a delivery project (a stage or the
+    final acceptance), scored 1 to 5 on each criterion. Answered by the customer from the survey
+    link mailed to them, or recorded from a paper form by the project team."""
+    _name = "spm.satisfaction"
+    _description = "Customer Satisfaction"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _rec_name = "acceptance_id"
+
+    acceptance_id = fields.Many2one("spm.acceptance", string="Phase", required=True, index=True, ondelete="cascade",
+                                    help="The stage or final acceptance whose phase is scored.")
+    project_id = fields.Many2one(related="acceptance_id.project_id", store=True, index=True)
+    acceptance_type = fields.Selection(related="acceptance_id.acceptance_type", store=True)
+    company_id = fields.Many2one(related="acceptance_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_customer", store=True,
+                                 index=True)
+    grade_id = fields.Many2one(related="acceptance_id.grade_id", store=True)
+    user_id = fields.Many2one("res.users", string="Project Manager", compute="_compute_customer", store=True)
+    respondent_id = fields.Many2one("res.partner", string="Answered By")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    source = fields.Selection([("survey", "Online Survey"), ("paper", "Paper Form")], required=True,
+                              default="paper", readonly=True)
+    user_input_id = fields.Many2one("survey.user_input", string="Survey Answer", readonly=True, ondelete="set null")
+    line_ids = fields.One2many("spm.satisfaction.line", "satisfaction_id", string="Scores",
+                               default=lambda self: self._spm_default_lines())
+    score = fields.Float(compute="_compute_score", store=True, digits=(3, 2), aggregator="avg",
+                         help="Mean of the criteria scores (1 to 5).")
+    comment = fields.Text()
+
+    @api.depends("acceptance_id.project_id.partner_id", "acceptance_id.project_id.user_id")
+    def _compute_customer(self):
+        for satisfaction in self:
+            project = satisfaction.acceptance_id.project_id
+            satisfaction.partner_id = project.partner_id.commercial_partner_id
+            satisfaction.user_id = project.user_id
+
+    @api.depends("line_ids.score")
+    def _compute_score(self):
+        for satisfaction in self:
+            scores = satisfaction.line_ids.filtered("score").mapped("score")
+            satisfaction.score = sum(scores) / len(scores) if scores else 0.0
+
+    @api.model
+    def _spm_default_lines(self):
+        criteria = self.env["spm.satisfaction.criterion"].search([])  # pylint: disable=no-search-all
+        return [Command.create({"criterion_id": criterion.id}) for criterion in criteria]
+
+    @api.constrains("line_ids")
+    def _check_lines(self):
+        for satisfaction in self:
+            criteria = satisfaction.line_ids.criterion_id
+            if len(criteria) != len(satisfaction.line_ids):
+                raise ValidationError(self.env._("Each criterion is scored once per answer."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                vals.update(source="paper", user_input_id=False)
+        records = super().create(vals_list)
+        records.project_id._spm_check_open()
+        records._spm_alert_low_scores()
+        return records
+
+    def write(self, vals):
+        if not self.env.su:
+            vals = {name: value for name, value in vals.items() if name not in ("source", "user_input_id")}
+            if self.filtered(lambda s: s.source == "survey") and set(vals) - {"message_follower_ids"}:
+                raise ValidationError(self.env._("The customer's own answers to the survey are not edited."))
+            self.project_id._spm_check_open()
+        res = super().write(vals)
+        if "line_ids" in vals:
+            self._spm_alert_low_scores()
+        return res
+
+    def unlink(self):
+        self.project_id._spm_check_open()
+        return super().unlink()
+
+    def _spm_alert_low_scores(self):
+        """Scores of 2 or less give the project director an activity (the project manager's team
+        leader when the project has no director)."""
+        for satisfaction in self.sudo():
+            low = satisfaction.line_ids.filtered(lambda line: line.score and line.score <= LOW_SCORE)
+            if not low and not (satisfaction.score and satisfaction.score <= LOW_SCORE):
+                continue
+            project = satisfaction.project_id
+            director = project._spm_director()
+            if not director:
+                continue
+            details = ", ".join(f"{line.criterion_id.name} {line.score}" for line in low) or \
+                f"{satisfaction.score:.1f}"
+            phase = satisfaction.acceptance_id.display_name
+            project.activity_schedule(
+                "sales_project_management.mail_activity_type_satisfaction", user_id=director.id,
+                summary=self.env._("Low customer satisfaction on %(phase)s: %(details)s", phase=phase,
+                                   details=details))
+
+    # ------------------------------------------------------------
+    # The survey: invitations and answers
+    # ------------------------------------------------------------
+
+    @api.model
+    def _spm_invite(self, acceptance, partner):
+        """Invite ``partner`` to score the phase of ``acceptance``: an answer token of the
+        satisfaction survey and a mail with its link, answered without an Odoo login."""
+        survey = self.env.ref(SURVEY).sudo()
+        answer = survey._create_answer(partner=partner, check_attempts=False, spm_acceptance_id=acceptance.id)
+        template = self.env.ref("sales_project_management.mail_template_spm_satisfaction_invite").sudo()
+        template.send_mail(answer.id, email_layout_xmlid="mail.mail_notification_light")
+        acceptance.message_post(body=self.env._("Satisfaction survey sent to %s.", partner.display_name))
+        return answer
+
+    @api.model
+    def _spm_from_survey(self, answers):
+        """The satisfaction of the finished survey answers (sudo: the customer answers as a public user)."""
+        comment_question = self.env.ref(COMMENT_QUESTION, raise_if_not_found=False)
+        criteria = {criterion.question_id: criterion for criterion in
+                    self.env["spm.satisfaction.criterion"].with_context(active_test=False).search(
+                        [("question_id", "in", answers.user_input_line_ids.question_id.ids)])}
+        values = []
+        for answer in answers.filtered(lambda a: a.spm_acceptance_id and a.state == "done"):
+            if self.search_count([("user_input_id", "=", answer.id)]):
+                continue
+            lines = answer.user_input_line_ids
+            values.append({
+                "acceptance_id": answer.spm_acceptance_id.id,
+                "respondent_id": answer.partner_id.id,
+                "date": fields.Date.context_today(self),
+                "source": "survey",
+                "user_input_id": answer.id,
+                "comment": "\n".join(line.value_text_box for line in lines
+                                     if line.question_id == comment_question and line.value_text_box) or False,
+                "line_ids": [Command.create({"criterion_id": criteria[line.question_id].id, "score": line.value_scale})
+                             for line in lines if line.question_id in criteria and line.answer_type == "scale"],
+            })
+        return self.create(values)
