@@ -6,6 +6,8 @@ from . import (
     project_project,
     res_company,
     res_config_settings,
+    spm_approval_line_mixin,
+    spm_approval_mixin,
     spm_approval_step,
     spm_assessment_criterion,
     spm_collection_line,
