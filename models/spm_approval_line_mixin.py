@@ -23,7 +23,7 @@ class SpmApprovalLineMixin(models.AbstractModel):
         ("skipped", "Not Reached"),
     ], default="pending", required=True, index=True)
     comment = fields.Text()
-    decided_by_id = fields.Many2one("res.users", string="Decided By", ondelete="restrict")
+    decided_by_id = fields.Many2one("res.users", ondelete="restrict")
     date = fields.Datetime("Decided On")
 
     def _spm_request(self):

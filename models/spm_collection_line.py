@@ -68,7 +68,7 @@ class SpmCollectionLine(models.Model):
                                               store=True, currency_field="company_currency_id")
     amount_outstanding_company = fields.Monetary("Outstanding (Company Currency)", compute="_compute_collection",
                                                  store=True, currency_field="company_currency_id")
-    invoice_number = fields.Char("Invoice Number", compute="_compute_invoice_number",
+    invoice_number = fields.Char(compute="_compute_invoice_number",
                                  help="The posted invoices' numbers and, with the Chinese localization, their fapiao "
                                       "numbers (发票号).")
     state = fields.Selection([

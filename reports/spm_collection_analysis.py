@@ -39,7 +39,7 @@ class SpmCollectionAnalysis(models.Model):
     amount_received = fields.Monetary("Received", readonly=True)
     amount_outstanding = fields.Monetary("Outstanding", readonly=True)
     amount_overdue = fields.Monetary("Overdue Amount", readonly=True)
-    company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
     amount_company = fields.Monetary("Planned (Company Currency)", readonly=True,
                                      currency_field="company_currency_id")
     amount_invoiced_company = fields.Monetary("Invoiced (Company Currency)", readonly=True,

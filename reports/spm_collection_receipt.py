@@ -11,7 +11,7 @@ class SpmCollectionReceipt(models.Model):
     date = fields.Date(readonly=True)
     amount = fields.Monetary(readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
     amount_company = fields.Monetary("Amount (Company Currency)", readonly=True, currency_field="company_currency_id")
     payment_id = fields.Many2one("account.payment", readonly=True)
     payment_move_id = fields.Many2one("account.move", string="Payment Entry", readonly=True)
