@@ -1,12 +1,18 @@
 from . import (
     test_assessment,
+    test_budget_control,
+    test_change_request,
     test_collection,
     test_grading,
     test_i18n,
     test_initiation,
     test_initiation_concurrency,
+    test_issue_escalation,
+    test_monitoring_jobs,
     test_reports,
+    test_risk,
     test_security,
     test_stage_gates,
     test_tours,
+    test_weekly_report,
 )
