@@ -4,7 +4,7 @@
 # Both use the machine's python3 (override with PYTHON=...); see README.md.
 PYTHON ?= python3
 
-.PHONY: demo test lint pot
+.PHONY: demo test lint pot odoo-tests
 
 demo:
 	$(PYTHON) tools/spmctl.py demo
@@ -17,3 +17,6 @@ lint:
 
 pot:
 	$(PYTHON) tools/spmctl.py pot
+
+odoo-tests:
+	$(PYTHON) tools/spmctl.py odoo-tests

@@ -20,6 +20,7 @@
         "data/spm_collection_data.xml",
         "data/project_task_type_data.xml",
         "data/spm_monitoring_data.xml",
+        "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
         "reports/spm_collection_report.xml",

@@ -186,21 +186,21 @@ def ensure_lines(env, company, wanted):
     missing = wanted - count
     if missing <= 0:
         return count
-    cr.execute("SELECT count(*) FROM spm_collection_line WHERE name LIKE %s", [BENCH_PREFIX + "%"])
+    cr.execute("SELECT count(*) FROM spm_collection_line WHERE name->>'en_US' LIKE %s", [BENCH_PREFIX + "%"])
     first_number = cr.fetchone()[0] + 1
     # one source row per sale order: the related columns the synthetic rows copy
     cr.execute("""
         SELECT DISTINCT ON (sale_order_id) project_id, sale_order_id, company_id, currency_id, partner_id,
                user_id, team_id, grade_id
           FROM spm_collection_line
-         WHERE company_id = %s AND name NOT LIKE %s AND user_id IS NOT NULL
+         WHERE company_id = %s AND name->>'en_US' NOT LIKE %s AND user_id IS NOT NULL
          ORDER BY sale_order_id, id
     """, [company.id, BENCH_PREFIX + "%"])
     sources = cr.fetchall()
     cr.execute("""
         SELECT DISTINCT m.id
           FROM spm_collection_line_account_move_rel r
-          JOIN spm_collection_line l ON l.id = r.line_id AND l.name NOT LIKE %s
+          JOIN spm_collection_line l ON l.id = r.line_id AND l.name->>'en_US' NOT LIKE %s
           JOIN account_move m ON m.id = r.move_id AND m.state = 'posted' AND m.move_type = 'out_invoice'
          WHERE l.company_id = %s
          ORDER BY m.id
@@ -237,18 +237,25 @@ def ensure_lines(env, company, wanted):
                 project_id, sale_order_id, company_id, currency_id, partner_id, user_id, team_id, grade_id,
                 sequence, name, percent, amount, trigger, trigger_date, offset_days, due_date, is_cancelled,
                 amount_invoiced, amount_received, amount_outstanding, last_payment_date, state,
+                amount_company, amount_invoiced_company, amount_received_company, amount_outstanding_company,
                 reminder_before_sent, reminder_due_sent, escalation_sent,
                 create_uid, write_uid, create_date, write_date)
             SELECT (%(project)s::int[])[k], (%(order)s::int[])[k], (%(company)s::int[])[k],
                    (%(currency)s::int[])[k], (%(partner)s::int[])[k], (%(user)s::int[])[k],
                    (%(team)s::int[])[k], (%(grade)s::int[])[k],
-                   10 * (1 + mod(i, 6)), %(prefix)s || lpad(number::text, 6, '0'), 5 + mod(i, 8) * 5, amount,
+                   10 * (1 + mod(i, 6)), jsonb_build_object('en_US', %(prefix)s || lpad(number::text, 6, '0')),
+                   5 + mod(i, 8) * 5, amount,
                    'date', due, 0, due, state = 'cancelled',
                    CASE WHEN state IN ('paid', 'partial', 'invoiced') THEN amount ELSE 0 END,
                    received,
                    CASE WHEN state = 'cancelled' THEN 0 ELSE amount - received END,
                    CASE WHEN state IN ('paid', 'partial') THEN LEAST(CURRENT_DATE, due + mod(i, 21) - 10) END,
                    state,
+                   -- the demo company keeps books in its orders' currency: the same amounts
+                   CASE WHEN state = 'cancelled' THEN 0 ELSE amount END,
+                   CASE WHEN state IN ('paid', 'partial', 'invoiced') THEN amount ELSE 0 END,
+                   received,
+                   CASE WHEN state = 'cancelled' THEN 0 ELSE amount - received END,
                    state NOT IN ('paid', 'cancelled') AND due <= CURRENT_DATE + 7,
                    state NOT IN ('paid', 'cancelled') AND due <= CURRENT_DATE,
                    state NOT IN ('paid', 'cancelled') AND CURRENT_DATE - due > 30,
@@ -278,8 +285,8 @@ def ensure_lines(env, company, wanted):
 def describe_data(cr, company):
     cr.execute("""
         SELECT count(*),
-               count(*) FILTER (WHERE name NOT LIKE %s),
-               count(*) FILTER (WHERE name NOT LIKE %s
+               count(*) FILTER (WHERE name->>'en_US' NOT LIKE %s),
+               count(*) FILTER (WHERE name->>'en_US' NOT LIKE %s
                                   AND EXISTS (SELECT 1 FROM spm_collection_line_account_move_rel r
                                                WHERE r.line_id = l.id)),
                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM spm_collection_line_account_move_rel r

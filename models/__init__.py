@@ -3,6 +3,7 @@ from . import (
     account_move,
     crm_lead,
     crm_stage,
+    ir_actions_report,
     ir_attachment,
     project_project,
     project_task,

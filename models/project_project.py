@@ -298,7 +298,7 @@ class ProjectProject(models.Model):
         return True
 
     def action_spm_apply_collection_template(self, template, order):
-        """Replace the plan's not-invoiced installments by those of a template, in one click."""
+        """Replace the not-invoiced installments of the order by those of a template, in one click."""
         self.ensure_one()
         self._spm_check_plan_rights()
         if isinstance(template, int):  # called over RPC or from a data file with ids
@@ -308,7 +308,8 @@ class ProjectProject(models.Model):
         if order.state != "sale":
             raise UserError(self.env._("Confirm the sale order before planning its collection."))
         milestones = self.milestone_ids.sorted(lambda m: (m.deadline or fields.Date.today(), m.id))
-        self.spm_collection_line_ids.filtered(lambda line: not line.invoice_ids).unlink()
+        self.spm_collection_line_ids.filtered(
+            lambda line: line.sale_order_id == order and not line.invoice_ids).unlink()
         start = order.date_order.date()
         values = []
         for tline in template.line_ids:

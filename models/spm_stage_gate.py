@@ -29,7 +29,7 @@ class SpmStageGate(models.Model):
     _order = "stage_sequence, stage_id, sequence, id"
 
     name = fields.Char(required=True, translate=True,
-                       help="Shown to users when the requirement is missing, e.g. \"Contact person\".")
+                       help="Shown to users when the requirement is missing, e.g. \"Contact Name\".")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     stage_id = fields.Many2one("crm.stage", required=True, index=True, ondelete="cascade",
@@ -45,7 +45,7 @@ class SpmStageGate(models.Model):
     ], string="Type", required=True, default="field")
     field_id = fields.Many2one(
         "ir.model.fields", ondelete="cascade",
-        domain="[('model', '=', 'crm.lead'), ('store', '=', True), "
+        domain="[('model', '=', 'crm.lead'), '|', ('store', '=', True), ('name', '=like', 'spm_%'), "
                "('ttype', 'not in', ('binary', 'serialized', 'properties', 'properties_definition'))]")
     document_type_id = fields.Many2one("spm.document.type", ondelete="restrict")
     min_score = fields.Float("Minimum Score", default=3.0, help="Minimum feasibility score (1 to 5).")

@@ -21,6 +21,15 @@ class SpmCollectionAnalysis(models.Model):
     _description = "Payment Collection Tracking"
     _auto = False
     _order = "due_date, id"
+    _depends = {
+        "spm.collection.line": [
+            "name", "project_id", "sale_order_id", "partner_id", "user_id", "team_id", "grade_id", "company_id",
+            "currency_id", "due_date", "amount", "amount_invoiced", "amount_received", "amount_outstanding",
+            "amount_company", "amount_invoiced_company", "amount_received_company", "amount_outstanding_company",
+            "state",
+        ],
+        "res.company": ["currency_id"],
+    }
 
     line_id = fields.Many2one("spm.collection.line", string="Installment", readonly=True)
     name = fields.Char("Installment Name", readonly=True, translate=True)
@@ -75,7 +84,7 @@ class SpmCollectionAnalysis(models.Model):
                    ({days} > 0 AND l.amount_outstanding > 0) IS TRUE AS is_overdue,
                    (l.state = 'to_invoice') AS is_to_invoice
               FROM spm_collection_line l
-              JOIN res_company c ON c.id = l.company_id
+         LEFT JOIN res_company c ON c.id = l.company_id
              WHERE l.state != 'cancelled'
         """
 

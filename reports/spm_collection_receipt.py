@@ -7,6 +7,14 @@ class SpmCollectionReceipt(models.Model):
     _description = "Payment Receipt"
     _auto = False
     _order = "date desc, id desc"
+    _depends = {
+        "spm.collection.line": ["project_id", "partner_id", "user_id", "team_id", "company_id", "invoice_ids"],
+        "account.move": ["move_type", "state"],
+        "account.move.line": ["move_id", "account_id", "date"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency",
+                                      "debit_currency_id"],
+        "res.company": ["currency_id"],
+    }
 
     date = fields.Date(readonly=True)
     amount = fields.Monetary(readonly=True)
@@ -32,7 +40,7 @@ class SpmCollectionReceipt(models.Model):
                    l.id AS collection_line_id, l.project_id, l.partner_id, l.user_id, l.team_id, l.company_id
               FROM spm_collection_line_account_move_rel rel
               JOIN spm_collection_line l ON l.id = rel.line_id
-              JOIN res_company co ON co.id = l.company_id
+         LEFT JOIN res_company co ON co.id = l.company_id
               JOIN account_move inv ON inv.id = rel.move_id AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
               JOIN account_move_line aml ON aml.move_id = inv.id
               JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'

@@ -11,6 +11,7 @@ from . import (
     test_monitoring_jobs,
     test_reports,
     test_risk,
+    test_rpc,
     test_security,
     test_stage_gates,
     test_tours,

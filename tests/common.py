@@ -129,6 +129,39 @@ class SpmGateCommon(SpmCommon):
         return cls.env["spm.lead.checklist"].create({"lead_id": lead.id, "gate_id": gate.id})
 
 
+class SpmCollectionCommon(SpmCommon):
+    """A delivery project with five milestones and a confirmed order of 1,000,000 (no tax), in a
+    company with a chart of accounts; the 30/40/30 collection template."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["account.chart.template"].try_loading("generic_coa", cls.company, install_demo=False)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
+        cls.user_accountant.groups_id += cls.env.ref("account.group_account_invoice")
+        cls.today = fields.Date.context_today(cls.env["spm.collection.line"])
+        cls.product = cls.env["product.product"].create({
+            "name": "智慧停车系统集成服务", "type": "service", "invoice_policy": "order", "list_price": 1_000_000,
+            "taxes_id": [Command.clear()], "company_id": cls.company.id,
+        })
+        cls.project = cls.env["project.project"].create({
+            "name": "滨江智慧停车一期", "company_id": cls.company.id, "user_id": cls.user_sales_east.id,
+            "partner_id": cls.customer.id, "allow_milestones": True,
+        })
+        cls.milestones = cls.env["project.milestone"].create([
+            {"name": name, "project_id": cls.project.id, "deadline": cls.today + timedelta(days=30 * i)}
+            for i, name in enumerate(["需求调研", "方案设计", "合同签订", "交付实施", "验收回款"], 1)])
+        cls.order = cls.env["sale.order"].create({
+            "partner_id": cls.customer.id, "company_id": cls.company.id, "user_id": cls.user_sales_east.id,
+            "team_id": cls.team_east.id, "project_id": cls.project.id,
+            "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1,
+                                           "price_unit": 1_000_000, "tax_id": [Command.clear()]})],
+        })
+        cls.order.action_confirm()
+        cls.template = cls.env.ref("sales_project_management.collection_template_30_40_30")
+        cls.company.spm_collection_post_invoice = True  # as before the setting: invoices posted at once
+
+
 class SpmProjectCommon(SpmGateCommon):
     """A delivery project made by an approved office-level initiation (立项): salesperson 王磊 of the east
     team requests it with a cost budget, the team leader 陈强 approves it; 王磊 is its project manager

@@ -113,3 +113,39 @@ class TestAssessment(SpmGateCommon):
         lead_b.stage_id = self.stage_qualification
         self.assertTrue(lead_b.spm_gate_log_ids)
         self.assertFalse(self.env["spm.gate.log"].with_user(self.user_exec).search([("lead_id", "=", lead_b.id)]))
+
+    def test_weights_come_from_the_criteria(self):
+        lead = self._create_lead()
+        lead.with_user(self.user_sales_east).action_spm_start_assessment()
+        lines = lead.spm_assessment_ids.with_user(self.user_sales_east)
+        lines.write({"score": 2})
+        lines[0].score = 5
+        before = lead.spm_feasibility_score
+        with self.assertRaises(AccessError):
+            lines[0].write({"weight": 1e9})
+        with self.assertRaises(AccessError):
+            lead.with_user(self.user_sales_east).write(
+                {"spm_assessment_ids": [Command.update(lines[1].id, {"weight": 1e9, "score": 5})]})
+        self.assertEqual(lead.spm_feasibility_score, before)
+        self.assertLess(lead.spm_feasibility_score, 3)
+        # a line created over RPC takes its criterion's weight
+        criterion = self.env["spm.assessment.criterion"].create({"name": "交付周期", "weight": 2})
+        with self.assertRaises(AccessError):
+            self.env["spm.lead.assessment"].with_user(self.user_sales_east).create(
+                {"lead_id": lead.id, "criterion_id": criterion.id, "score": 5, "weight": 1e9})
+        line = self.env["spm.lead.assessment"].with_user(self.user_sales_east).create(
+            {"lead_id": lead.id, "criterion_id": criterion.id, "score": 5})
+        self.assertEqual(line.weight, 2)
+        # criteria belong to the managers
+        with self.assertRaises(AccessError):
+            criterion.with_user(self.user_sales_east).weight = 100
+
+    def test_document_uploaded_from_the_documents_tab(self):
+        """The opportunity form's context (default_type = opportunity) does not reach the documents."""
+        lead = self._create_lead()
+        lead.with_user(self.user_sales_east).with_context(default_type="opportunity").write({
+            "spm_attachment_ids": [Command.create({
+                "name": "需求说明书.docx", "res_model": "crm.lead", "res_id": lead.id, "raw": b"demo",
+                "spm_document_type_id": self.doc_requirements.id})]})
+        self.assertEqual(lead.spm_attachment_ids.type, "binary")
+        self.assertEqual(lead.spm_attachment_ids.spm_document_type_id, self.doc_requirements)

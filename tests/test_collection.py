@@ -2,42 +2,14 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
-from .common import SpmCommon
+from .common import SpmCollectionCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCollection(SpmCommon):
+class TestCollection(SpmCollectionCommon):
     """A 30/40/30 plan on a confirmed order of 1,000,000, invoiced and collected through Odoo."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["account.chart.template"].try_loading("generic_coa", cls.company, install_demo=False)
-        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
-        cls.user_accountant.groups_id += cls.env.ref("account.group_account_invoice")
-        cls.today = fields.Date.context_today(cls.env["spm.collection.line"])
-        cls.product = cls.env["product.product"].create({
-            "name": "智慧停车系统集成服务", "type": "service", "invoice_policy": "order", "list_price": 1_000_000,
-            "taxes_id": [Command.clear()], "company_id": cls.company.id,
-        })
-        cls.project = cls.env["project.project"].create({
-            "name": "滨江智慧停车一期", "company_id": cls.company.id, "user_id": cls.user_sales_east.id,
-            "partner_id": cls.customer.id, "allow_milestones": True,
-        })
-        cls.milestones = cls.env["project.milestone"].create([
-            {"name": name, "project_id": cls.project.id, "deadline": cls.today + timedelta(days=30 * i)}
-            for i, name in enumerate(["需求调研", "方案设计", "合同签订", "交付实施", "验收回款"], 1)])
-        cls.order = cls.env["sale.order"].create({
-            "partner_id": cls.customer.id, "company_id": cls.company.id, "user_id": cls.user_sales_east.id,
-            "team_id": cls.team_east.id, "project_id": cls.project.id,
-            "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1,
-                                           "price_unit": 1_000_000, "tax_id": [Command.clear()]})],
-        })
-        cls.order.action_confirm()
-        cls.template = cls.env.ref("sales_project_management.collection_template_30_40_30")
-        cls.company.spm_collection_post_invoice = True  # as before the setting: invoices posted at once
 
     def _plan(self):
         self.project.action_spm_apply_collection_template(self.template, self.order)
@@ -298,3 +270,136 @@ class TestCollection(SpmCommon):
         self.assertLessEqual(base, 160, "query budget of one payment registration")
         self.assertEqual(lines.mapped("state"), ["paid"] * 4)
         self.assertTrue(all(line.state == "invoiced" for line in others))
+
+    # ------------------------------------------------------------
+    # Holes found over RPC (hardening)
+    # ------------------------------------------------------------
+
+    def test_no_context_key_keeps_a_changed_plan_confirmed(self):
+        advance, delivery, acceptance = self._plan()
+        as_accountant = self.env["spm.collection.line"].with_user(self.user_accountant)
+        # (a) the confirmation's internal context flag is gone: an amount changed with it reopens the plan
+        advance.with_user(self.user_accountant).with_context(spm_confirming_plan=True).amount = 900_000
+        self.assertFalse(self.project.spm_collection_confirmed)
+        with self.assertRaises(UserError):
+            self._invoice(advance, self.user_accountant)
+        self.assertFalse(advance.invoice_ids)
+        # (b) the flag itself is written by the confirmation only
+        for user in (self.user_accountant, self.user_manager_east):
+            with self.assertRaises(AccessError):
+                self.project.with_user(user).write({"spm_collection_confirmed": True})
+        self.assertFalse(self.project.spm_collection_confirmed)
+        self.project.with_user(self.user_accountant).action_spm_confirm_collection_plan()
+        self.assertEqual(advance.amount, 300_000, "the confirmation fixes the amounts from the percents")
+        # (c) deleting, adding or cancelling an installment reopens the plan too
+        delivery.with_user(self.user_accountant).unlink()
+        self.assertFalse(self.project.spm_collection_confirmed)
+        with self.assertRaises(UserError):
+            self.project.action_spm_confirm_collection_plan()  # 30 + 30
+        as_accountant.create({"project_id": self.project.id, "sale_order_id": self.order.id, "name": "到货款",
+                              "sequence": 15, "percent": 40, "trigger": "date", "trigger_date": self.today})
+        self.project.action_spm_confirm_collection_plan()
+        self.assertTrue(self.project.spm_collection_confirmed)
+        acceptance.with_user(self.user_accountant).action_cancel()
+        self.assertFalse(self.project.spm_collection_confirmed)
+        # a write that changes nothing does not reopen it
+        acceptance.is_cancelled = False
+        self.project.action_spm_confirm_collection_plan()
+        advance.write({"percent": 30, "sequence": advance.sequence})
+        self.assertTrue(self.project.spm_collection_confirmed)
+        self.assertEqual(sum(self.project.spm_collection_line_ids.mapped("amount")), 1_000_000)
+
+    def test_invoiced_terms_are_frozen(self):
+        advance = self._plan()[0]
+        self._invoice(advance)
+        for values in ({"trigger": "acceptance"}, {"trigger_date": self.today + timedelta(days=5)},
+                       {"offset_days": 10}, {"milestone_id": self.milestones[0].id}, {"is_cancelled": True}):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                advance.write(values)
+        self.assertEqual((advance.trigger, advance.due_date), ("date", self.order.date_order.date()))
+
+    def test_installment_belongs_to_an_order_of_its_project(self):
+        other = self.env["project.project"].create({"name": "别的项目", "company_id": self.company.id})
+        other_order = self.order.copy({"project_id": other.id})
+        other_order.action_confirm()
+        with self.assertRaises(ValidationError):
+            self.env["spm.collection.line"].create({
+                "project_id": self.project.id, "sale_order_id": other_order.id, "name": "越权", "percent": 100,
+                "trigger": "date", "trigger_date": self.today})
+        line = self._plan()[0]
+        with self.assertRaises(ValidationError):
+            line.sale_order_id = other_order
+
+    def test_accountant_plans_from_the_wizard(self):
+        wizard = Form(self.env["spm.collection.plan.wizard"].with_user(self.user_accountant).with_context(
+            default_project_id=self.project.id))
+        self.assertEqual(wizard.sale_order_id, self.order)
+        wizard.template_id = self.template
+        wizard.save().action_apply()
+        self.assertTrue(self.project.spm_collection_confirmed)
+        self.assertEqual(len(self.project.spm_collection_line_ids), 3)
+        # a salesperson cannot plan
+        with self.assertRaises(AccessError):
+            self.project.with_user(self.user_sales_east).action_spm_apply_collection_template(
+                self.template.id, self.order.id)
+
+    def test_draft_invoice_for_the_accountant(self):
+        self.company.spm_collection_post_invoice = False
+        advance, _delivery, acceptance = self._plan()
+        invoice = self._invoice(advance, self.user_accountant)
+        self.assertEqual(invoice.state, "draft", "the accountant checks and posts it")
+        self.assertEqual(advance.state, "draft_invoice")
+        self.assertEqual(advance.amount_invoiced, 0)
+        with self.assertRaises(UserError):
+            advance.with_user(self.user_accountant).action_create_invoice()
+        invoice.with_user(self.user_accountant).action_post()
+        self.assertEqual(advance.state, "invoiced")
+        self.assertEqual(advance.invoice_number, invoice.name)
+        # the acceptance installment invoiced before the delivery one: a down payment named after it,
+        # never due before its own date although its due date has passed
+        self.project.spm_acceptance_date = self.today - timedelta(days=40)
+        self.assertEqual(acceptance.due_date, self.today - timedelta(days=40))
+        accept_invoice = self._invoice(acceptance, self.user_accountant)
+        accept_invoice.action_post()
+        label = acceptance.with_context(lang=self.customer.lang).name  # in the customer's language
+        self.assertEqual(accept_invoice.invoice_line_ids.name, f"{label} · {self.order.name}")
+        self.assertGreaterEqual(accept_invoice.invoice_date_due, accept_invoice.invoice_date)
+        self.assertIn(label, accept_invoice.ref)
+
+    def test_amounts_in_company_currency(self):
+        company_currency = self.company.currency_id
+        foreign = self.env.ref("base.EUR") if company_currency != self.env.ref("base.EUR") else self.env.ref("base.USD")
+        foreign.active = True
+        order_day = self.today - timedelta(days=30)
+        self.env["res.currency.rate"].create([
+            {"currency_id": foreign.id, "company_id": self.company.id, "name": order_day, "rate": 0.125},
+            {"currency_id": foreign.id, "company_id": self.company.id, "name": self.today, "rate": 0.1},
+        ])
+        pricelist = self.env["product.pricelist"].create({"name": foreign.name, "currency_id": foreign.id,
+                                                          "company_id": self.company.id})
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "company_id": self.company.id, "user_id": self.user_sales_east.id,
+            "team_id": self.team_east.id, "project_id": self.project.id, "pricelist_id": pricelist.id,
+            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 1,
+                                           "price_unit": 100_000, "tax_id": [Command.clear()]})],
+        })
+        order.action_confirm()
+        order.date_order = fields.Datetime.to_datetime(order_day)
+        self._plan()
+        self.project.action_spm_apply_collection_template(self.template, order)
+        self.assertEqual(len(self.project.spm_collection_line_ids), 6, "each order keeps its own plan")
+        foreign_lines = self.project.spm_collection_line_ids.filtered(lambda line: line.sale_order_id == order)
+        advance = foreign_lines.sorted("sequence")[0]
+        self.assertEqual(advance.currency_id, foreign)
+        self.assertEqual(advance.amount_company, 240_000, "30,000 at the order date's rate (8)")
+        invoice = self._invoice(advance)
+        self.assertEqual(invoice.invoice_date, self.today)
+        self.assertEqual(advance.amount_invoiced_company, 300_000, "converted at the invoice date (10)")
+        self.assertEqual(advance.amount_company, 300_000)
+        # the project adds the installments of both orders in the company currency
+        self.assertEqual(self.project.spm_currency_id, company_currency)
+        self.assertEqual(self.project.spm_amount_planned, 1_000_000 + 300_000 + 320_000 + 240_000)
+        self.assertEqual(self.project.spm_amount_invoiced, 300_000)
+        row = self.env["spm.collection.analysis"].search([("line_id", "=", advance.id)])
+        self.assertEqual((row.amount, row.amount_company, row.amount_outstanding_company), (30_000, 300_000, 300_000))
+        self.assertEqual(row.invoice_number, invoice.name)

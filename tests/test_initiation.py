@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -219,3 +220,183 @@ class TestInitiation(SpmGateCommon):
         with self.assertRaises(UserError):
             request.with_user(self.user_sales_east).action_submit()
         self.assertEqual(request.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestInitiationHardening(SpmGateCommon):
+    """Holes found over RPC: grade raised after 立项, the proposed team after submission, requests on
+    someone else's opportunity, teammates editing a request, decisions on a step decided meanwhile."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_sales_east2 = mail_new_test_user(
+            cls.env, login="spm_t_sales_east2", name="赵丽",
+            groups="base.group_user,sales_project_management.group_spm_user",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.team_east.member_ids = [Command.link(cls.user_sales_east2.id)]
+        cls.lead = cls._create_lead("滨江停车诱导屏", expected_revenue=3_000_000)
+        cls._meet_lead_gates(cls.lead)
+        cls._meet_qualification_gates(cls.lead)
+        cls.lead.stage_id = cls.stage_qualification
+        cls.lead.stage_id = cls.stage_initiation
+
+    def _request(self, lead=None, user=None):
+        lead = lead or self.lead
+        user = user or lead.user_id
+        action = lead.with_user(user).action_spm_request_initiation()
+        form = Form(self.env["spm.initiation"].with_user(user).with_context(**action["context"]))
+        self.assertEqual(form.name, "New", "a new request is not titled “/”")
+        form.objective = "<p>三个月内上线</p>"
+        return form.save()
+
+    def test_approval_counts_only_up_to_its_grade(self):
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        self.assertEqual(request.grade_id, self.grade_office)
+        request.with_user(self.user_manager_east).action_approve()
+        project = request.project_id
+        self.assertTrue(self.lead.spm_gate_ready)
+        self.assertFalse(self.lead.spm_initiation_note)
+
+        # the expected revenue rises: company-level now, the office-level approval no longer opens the gate
+        self.lead.with_user(self.user_sales_east).expected_revenue = 90_000_000
+        self.assertEqual(self.lead.spm_grade_id, self.grade_company)
+        self.assertFalse(self.lead.spm_initiation_approved)
+        self.assertFalse(self.lead.spm_gate_ready)
+        self.assertIn(request.name, self.lead.spm_initiation_note)
+        self.assertIn(self.grade_company.name, self.lead.spm_initiation_note)
+        with self.assertRaises(UserError) as error:
+            self.lead.with_user(self.user_sales_east).stage_id = self.stage_requirements
+        self.assertIn("Initiation approved", str(error.exception))
+        self.assertEqual(self.lead.stage_id, self.stage_initiation)
+
+        # a new request starts from the approved one and goes through the company-level chain
+        second = self._request()
+        self.assertNotEqual(second, request)
+        self.assertEqual(second.objective, request.objective)
+        self.assertEqual(second.member_ids.mapped("role"), request.member_ids.mapped("role"))
+        second.with_user(self.user_sales_east).action_submit()
+        self.assertEqual(second.grade_id, self.grade_company)
+        self.assertEqual(len(second.approval_ids), 3)
+        second.with_user(self.user_manager_east).action_approve()
+        second.with_user(self.user_director).action_approve()
+        self.assertFalse(self.lead.spm_gate_ready, "approved only once the whole chain of the new grade has")
+        second.with_user(self.user_exec).action_approve()
+        self.assertTrue(self.lead.spm_initiation_approved)
+        self.assertFalse(self.lead.spm_initiation_note)
+        self.assertEqual(request.state, "approved", "the first approval stays in the history")
+        # the same project, completed, without a duplicated team
+        self.assertEqual(second.project_id, project)
+        self.assertEqual(project.spm_grade_id, self.grade_company)
+        keys = [(m.role, m.user_id.id, m.partner_id.id) for m in project.spm_member_ids]
+        self.assertEqual(len(keys), len(set(keys)))
+        self.assertIn(self.user_exec, project.spm_member_ids.filtered(lambda m: m.role == "monitor").user_id)
+        self.assertEqual(len(project.milestone_ids), 5)
+        self.lead.with_user(self.user_sales_east).stage_id = self.stage_requirements
+
+    def test_proposed_team_is_locked_with_its_request(self):
+        request = self._request()
+        member = request.member_ids
+        as_requester = self.env["spm.initiation.member"].with_user(self.user_sales_east)
+        request.with_user(self.user_sales_east).action_submit()
+        for attempt in (
+            lambda: member.with_user(self.user_sales_east).write({"user_id": self.user_sales_north.id}),
+            lambda: as_requester.create({"initiation_id": request.id, "user_id": self.user_sales_north.id,
+                                         "role": "technical"}),
+            lambda: member.with_user(self.user_sales_east).unlink(),
+            lambda: request.with_user(self.user_sales_east).write(
+                {"member_ids": [Command.create({"user_id": self.user_sales_north.id, "role": "delivery"})]}),
+        ):
+            with self.assertRaises(UserError):
+                attempt()
+        request.with_user(self.user_manager_east).action_approve()
+        with self.assertRaises(UserError):
+            member.with_user(self.user_sales_east).write({"role": "director"})
+        self.assertEqual((member.user_id, member.role), (self.user_sales_east, "manager"))
+        self.assertEqual(request.project_id.user_id, self.user_sales_east)
+
+    def test_returned_request_team_can_change(self):
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        request.with_user(self.user_manager_east).action_return("请补充技术支持人员")
+        self.env["spm.initiation.member"].with_user(self.user_sales_east).create(
+            {"initiation_id": request.id, "user_id": self.user_sales_east2.id, "role": "technical"})
+        self.assertEqual(len(request.member_ids), 2)
+
+    def test_request_needs_write_access_to_its_opportunity(self):
+        lead_north = self._create_lead("京华理工一卡通", user=self.user_sales_north, team=self.team_north,
+                                       expected_revenue=3_000_000)
+        with self.assertRaises(AccessError):
+            self.env["spm.initiation"].with_user(self.user_sales_east).create({"lead_id": lead_north.id})
+        self.assertFalse(self.env["spm.initiation"].search([("lead_id", "=", lead_north.id)]))
+        # the reference always comes from the sequence
+        request = self.env["spm.initiation"].with_user(self.user_sales_east).create(
+            {"lead_id": self.lead.id, "name": "LX2026-9999"})
+        self.assertNotEqual(request.name, "LX2026-9999")
+        self.assertRegex(request.name, r"^LX\d{4}-\d{4}$")
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_sales_east).write({"name": "LX2026-9999"})
+        # and moving it to someone else's opportunity is refused too
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_sales_east).write({"lead_id": lead_north.id})
+
+    def test_teammates_do_not_edit_a_request(self):
+        request = self._request()
+        as_teammate = request.with_user(self.user_sales_east2)
+        self.assertTrue(as_teammate.read(["name"]), "the team sees its requests")
+        with self.assertRaises(AccessError):
+            as_teammate.write({"budget": 1})
+        with self.assertRaises(AccessError):
+            as_teammate.unlink()
+        with self.assertRaises(AccessError):
+            request.member_ids.with_user(self.user_sales_east2).write({"role": "director"})
+        request.with_user(self.user_director).write({"budget": 2_000_000})  # a manager may
+        self.assertEqual(request.budget, 2_000_000)
+
+    def test_decision_is_recorded_on_the_step_it_was_opened_on(self):
+        lead = self._create_lead("滨江智慧停车二期", expected_revenue=60_000_000)
+        request = self._request(lead)
+        request.with_user(self.user_sales_east).action_submit()
+        request.with_user(self.user_manager_east).action_approve()
+        self.assertEqual(request.current_approval_id.name, "Sales director")
+        # the executive opens the wizard at the director's step (executives are managers too)
+        action = request.with_user(self.user_exec).action_open_decision()
+        wizard = Form(self.env["spm.initiation.decision.wizard"].with_user(self.user_exec).with_context(
+            **action["context"])).save()
+        self.assertEqual(wizard.approval_id.name, "Sales director")
+        # the director decides meanwhile; the executive's stale decision must not approve the next step
+        request.with_user(self.user_director).action_approve()
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        self.assertEqual(request.state, "submitted")
+        self.assertEqual(request.current_approval_id.name, "General manager")
+        self.assertEqual(request.current_approval_id.state, "pending")
+        # the same over RPC with the step id
+        with self.assertRaises(UserError):
+            request.with_user(self.user_exec).action_approve("ok", approval_id=wizard.approval_id.id)
+        request.with_user(self.user_exec).action_approve("ok", approval_id=request.current_approval_id.id)
+        self.assertEqual(request.state, "approved")
+
+    def test_approval_and_criteria_names_are_translated(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sales_project_management"], ["zh_CN"], overwrite=True)
+        self.user_sales_east.lang = "zh_CN"
+        request = self._request()
+        request.with_user(self.user_sales_east).action_submit()
+        self.assertEqual(request.approval_ids.with_context(lang="zh_CN").name, "销售经理")
+        self.assertEqual(request.approval_ids.with_context(lang="en_US").name, "Sales manager")
+        request.with_user(self.user_manager_east).action_approve()
+        project = request.project_id
+        criteria = project.spm_success_criterion_ids.with_context(lang="zh_CN")
+        self.assertEqual(criteria.mapped("name"), ["验收通过率", "回款周期", "收入目标"])
+        self.assertEqual(project.spm_success_criterion_ids.with_context(lang="en_US")[0].name, "Acceptance pass rate")
+        self.assertEqual(project.milestone_ids[0].name, "需求调研", "named in the project manager's language")
+        self.assertEqual(self.lead.with_context(lang="zh_CN").spm_initiation_state, "approved")
+        labels = dict(self.env["crm.lead"].with_context(lang="zh_CN")._fields["spm_initiation_state"]
+                      ._description_selection(self.env(context={"lang": "zh_CN"})))
+        self.assertEqual(labels["approved"], "已批准")
+        # the delivery project's tasks sit in its stages, not in a folded "none" column
+        self.assertTrue(project.type_ids)
+        self.assertTrue(all(project.task_ids.mapped("stage_id")))
+        self.assertFalse(project.task_ids.stage_id.fold)

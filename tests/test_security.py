@@ -1,5 +1,7 @@
-from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo import Command
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
 
 from .common import SpmCommon
 
@@ -92,3 +94,94 @@ class TestSecurityModel(SpmCommon):
         self.assertNotIn(config.id, visible(self.user_sales_east))
         self.assertIn(config.id, visible(self.user_manager_east))
         self.assertNotIn(root.id, visible(self.user_accountant))
+
+
+@tagged("post_install", "-at_install")
+class TestProjectLinkAndTeamData(SpmCommon):
+    """The delivery project of an opportunity and its team data, as an integrator could reach them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lead_east = cls._create_lead("滨江智慧停车", partner_id=cls.customer.id)
+        cls.lead_north = cls._create_lead("京华理工一卡通", user=cls.user_sales_north, team=cls.team_north,
+                                          partner_id=cls.customer_hospital.id)
+        cls.project_north = cls.env["project.project"].create({
+            "name": "滨江一院停车场", "company_id": cls.company.id, "partner_id": cls.customer_hospital.id,
+            "user_id": cls.user_sales_north.id})
+        cls.lead_north.spm_project_id = cls.project_north
+        cls.project_north.write({
+            "spm_member_ids": [Command.create({"role": "manager", "user_id": cls.user_sales_north.id})],
+            "spm_success_criterion_ids": [Command.create({"name": "收入目标", "code": "revenue",
+                                                          "target": 30_000_000})],
+        })
+
+    def test_salesperson_cannot_link_a_project(self):
+        as_east = self.lead_east.with_user(self.user_sales_east)
+        with self.assertRaises(AccessError):
+            as_east.write({"spm_project_id": self.project_north.id})
+        with self.assertRaises(AccessError):
+            self.env["crm.lead"].with_user(self.user_sales_east).create({
+                "name": "夺取", "type": "opportunity", "spm_project_id": self.project_north.id})
+        self.assertFalse(self.lead_east.spm_project_id)
+        self.assertEqual(self.project_north.spm_lead_id, self.lead_north)
+        # nor rewrite the project's side of the link
+        for user in (self.user_sales_east, self.user_manager_east):
+            with self.assertRaises(AccessError):
+                self.project_north.with_user(user).write({"spm_lead_id": self.lead_east.id})
+        with self.assertRaises(AccessError):
+            self.env["project.project"].with_user(self.user_manager_east).create(
+                {"name": "伪造", "spm_lead_id": self.lead_east.id})
+
+    def test_manager_links_only_a_project_of_the_customer(self):
+        as_manager = self.lead_east.with_user(self.user_manager_east)
+        with self.assertRaises(UserError):
+            as_manager.write({"spm_project_id": self.project_north.id})  # another opportunity's, another customer
+        free = self.env["project.project"].create({"name": "无主项目", "company_id": self.company.id,
+                                                   "partner_id": self.customer_hospital.id})
+        with self.assertRaises(UserError):
+            as_manager.write({"spm_project_id": free.id})  # not the opportunity's customer
+        own = self.env["project.project"].create({"name": "滨江停车前期", "company_id": self.company.id,
+                                                  "partner_id": self.customer.id})
+        as_manager.write({"spm_project_id": own.id})
+        self.assertEqual((self.lead_east.spm_project_id, own.spm_lead_id), (own, self.lead_east))
+
+    def test_figures_follow_the_project_access(self):
+        self.project_north.privacy_visibility = "followers"
+        lead = self._create_lead("私有项目商机", partner_id=self.customer_hospital.id)
+        lead.sudo().spm_project_id = self.project_north.id  # as a data file could
+        as_east = lead.with_user(self.user_sales_east)
+        self.assertEqual((as_east.spm_contract_amount, as_east.spm_collected_amount), (0, 0))
+
+    def test_team_data_of_a_project_follows_the_team(self):
+        Member, Criterion = self.env["spm.project.member"], self.env["spm.success.criterion"]
+        domain = [("project_id", "=", self.project_north.id)]
+        self.assertFalse(Member.with_user(self.user_sales_east).search(domain))
+        self.assertFalse(Criterion.with_user(self.user_sales_east).search(domain))
+        with self.assertRaises(AccessError):
+            self.project_north.spm_member_ids.with_user(self.user_sales_east).read(["user_id"])
+        with self.assertRaises(AccessError):
+            self.project_north.spm_success_criterion_ids.with_user(self.user_sales_east).read(["target"])
+        self.assertTrue(Member.with_user(self.user_sales_north).search(domain))
+        self.assertTrue(Criterion.with_user(self.user_manager_north).search(domain))
+        self.assertTrue(Criterion.with_user(self.user_accountant).search(domain))
+
+    def test_users_without_the_addon_keep_working(self):
+        """A sales manager and a project manager who were never given the addon's groups."""
+        sales_manager = mail_new_test_user(
+            self.env, login="spm_t_plain_sales", name="Plain Sales",
+            groups="base.group_user,sales_team.group_sale_manager",
+            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        project_manager = mail_new_test_user(
+            self.env, login="spm_t_plain_project", name="Plain Project",
+            groups="base.group_user,project.group_project_manager",
+            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        with Form(self.env["crm.lead"].with_user(sales_manager).with_context(default_type="opportunity")) as form:
+            form.name = "普通销售经理的商机"
+        form.record.invalidate_recordset()
+        with Form(form.record.with_user(sales_manager)) as form:
+            form.expected_revenue = 1_000
+        with Form(self.project_north.with_user(project_manager)) as form:
+            form.name = "滨江一院停车场（改）"
+        with Form(self.project_north.with_user(self.user_accountant)) as form:
+            self.assertEqual(len(form.spm_member_ids), 1)

@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -22,7 +24,7 @@ class TestStageGates(SpmGateCommon):
         with self.assertRaises(UserError) as error:
             lead.with_user(self.user_sales_east).write({"stage_id": self.stage_qualification.id})
         message = str(error.exception)
-        for missing in ("Customer", "Contact person", "At least one customer visit logged"):
+        for missing in ("Contact", "Contact Name", "At least one customer visit logged"):
             self.assertIn(missing, message)
         self.assertEqual(lead.stage_id, self.stage_lead, "nothing is half-written")
         self.assertFalse(lead.spm_gate_log_ids)
@@ -47,7 +49,7 @@ class TestStageGates(SpmGateCommon):
         self.assertIn("Opportunity assessment (feasibility score at least 3)", message)
         self.assertIn("Customer budget", message)
         self.assertIn("Initiation approved", message)
-        self.assertNotIn("Contact person", message)
+        self.assertNotIn("Contact Name", message)
 
     def test_backward_move_is_free_and_not_logged(self):
         lead = self._create_lead()
@@ -63,7 +65,7 @@ class TestStageGates(SpmGateCommon):
                   "user_id": self.user_sales_east.id, "stage_id": self.stage_initiation.id}
         with self.assertRaises(UserError) as error:
             Lead.create(values)
-        self.assertIn("Contact person", str(error.exception))
+        self.assertIn("Contact Name", str(error.exception))
         self.assertIn("Opportunity assessment (feasibility score at least 3)", str(error.exception))
         self.assertFalse(self.env["crm.lead"].search([("name", "=", "直接立项")]))
         # the first stage has nothing before it
@@ -83,7 +85,7 @@ class TestStageGates(SpmGateCommon):
             ["导入商机", "opportunity", "sales_project_management.stage_initiation"],
         ])
         self.assertFalse(result["ids"])
-        self.assertTrue(any("Contact person" in message["message"] for message in result["messages"]))
+        self.assertTrue(any("Contact Name" in message["message"] for message in result["messages"]))
         self.assertFalse(self.env["crm.lead"].search([("name", "=", "导入商机")]))
 
         lead = self._create_lead()
@@ -217,7 +219,7 @@ class TestStageGates(SpmGateCommon):
         self.assertEqual(lead.stage_id, self.stage_qualification)
         log = lead.spm_gate_log_ids
         self.assertEqual((log.result, log.user_id, log.reason), ("overridden", self.user_manager_east, wizard.reason))
-        self.assertIn("Contact person", log.missing)
+        self.assertIn("Contact Name", log.missing)
         self.assertEqual(self.env["crm.lead"].search([("spm_gate_log_ids.result", "=", "overridden"),
                                                       ("id", "=", lead.id)]), lead)
 
@@ -369,4 +371,49 @@ class TestGateReportsAndLanguage(SpmGateCommon):
         message = str(error.exception)
         self.assertIn("联系人", message)
         self.assertIn("机会评估", message)
-        self.assertNotIn("Contact person", message)
+        self.assertNotIn("Contact Name", message)
+
+
+@tagged("post_install", "-at_install")
+class TestStageGatesHardening(SpmGateCommon):
+
+    def test_malformed_override_context_is_a_clean_refusal(self):
+        lead = self._create_lead()
+        for value in ("1; DROP TABLE crm_lead", [1], "abc", True):
+            with self.subTest(value=value), self.assertRaises(UserError):
+                lead.with_user(self.user_manager_east).with_context(spm_gate_override_id=value).write(
+                    {"stage_id": self.stage_qualification.id})
+        self.assertEqual(lead.stage_id, self.stage_lead)
+
+    def test_only_a_held_meeting_counts_as_a_visit(self):
+        lead = self._create_lead(partner_id=self.contact.id)
+        self.env["calendar.event"].create({
+            "name": "约见下周", "opportunity_id": lead.id, "user_id": lead.user_id.id,
+            "start": fields.Datetime.now() + timedelta(days=7),
+            "stop": fields.Datetime.now() + timedelta(days=7, hours=1),
+        })
+        self.assertFalse(lead.spm_visit_logged)
+        self.assertFalse(lead.spm_gate_ready)
+        self.assertIn("visit", lead.spm_gate_missing)
+        self.assertNotIn(lead, self.env["crm.lead"].search([("spm_visit_logged", "=", True), ("id", "=", lead.id)]))
+        with self.assertRaises(UserError):
+            lead.with_user(self.user_sales_east).stage_id = self.stage_qualification
+        self.env["calendar.event"].create({
+            "name": "首次拜访", "opportunity_id": lead.id, "user_id": lead.user_id.id,
+            "start": fields.Datetime.now() - timedelta(days=1), "stop": fields.Datetime.now() - timedelta(hours=23),
+        })
+        self.assertTrue(lead.spm_visit_logged)
+        self.assertIn(lead, self.env["crm.lead"].search([("spm_visit_logged", "=", True), ("id", "=", lead.id)]))
+        lead.with_user(self.user_sales_east).stage_id = self.stage_qualification
+
+    def test_refusal_and_status_explain_each_requirement(self):
+        lead = self._create_lead()
+        with self.assertRaises(UserError) as error:
+            lead.with_user(self.user_sales_east).stage_id = self.stage_qualification
+        contact_gate = self.env.ref("sales_project_management.gate_lead_contact")
+        self.assertIn(f"• {contact_gate.name} — {contact_gate.description}", str(error.exception))
+        status = lead.spm_gate_status
+        self.assertIn(contact_gate.description, status)
+        self.assertNotIn("/>", status, "closed icon tags: one icon per line")
+        self.assertEqual(status.count("<i "), status.count("</i>"))
+        self.assertEqual(status.count("fa-times-circle"), 3)

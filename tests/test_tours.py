@@ -48,11 +48,30 @@ class TestTours(HttpCase):
         self.assertEqual(lead.spm_project_id, request.project_id)
 
     def test_accountant_tracks_collections(self):
-        accountant = self.env.ref(f"{MODULE}.user_spm_accountant", raise_if_not_found=False)
-        if not accountant:
-            self.skipTest("needs the demo data")
+        accountant = self.env.ref(f"{MODULE}.user_spm_accountant")  # the demo data (make test installs it)
         accountant.lang = "zh_CN"
         self.start_tour("/odoo", "spm_collection_tour", login="spm_accountant")
+
+    def test_salesperson_uploads_a_document(self):
+        salesperson = mail_new_test_user(self.env, login="spm_tour_sales3", name="王磊", lang="zh_CN",
+                                         groups=f"base.group_user,{MODULE}.group_spm_user")
+        lead = self.env["crm.lead"].create({"name": "文档测试商机", "type": "opportunity", "user_id": salesperson.id})
+        self.start_tour(f"/odoo/action-crm.crm_lead_action_pipeline/{lead.id}", "spm_document_tour",
+                        login="spm_tour_sales3")
+        document = lead.spm_attachment_ids
+        self.assertEqual((document.name, document.type, document.spm_document_type_id),
+                         ("需求说明书.txt", "binary", self.env.ref(f"{MODULE}.doc_type_requirements")))
+
+    def test_accountant_invoices_from_the_tracking_list(self):
+        accountant = self.env.ref(f"{MODULE}.user_spm_accountant")
+        accountant.lang = "zh_CN"
+        line = self.env.ref(f"{MODULE}.collection_campus_gate_acceptance")
+        self.assertEqual(line.state, "to_invoice")
+        self.start_tour("/odoo", "spm_invoice_tour", login="spm_accountant")
+        self.assertEqual(line.state, "invoiced")
+        self.assertEqual(line.invoice_ids.state, "posted")
+        self.assertEqual(line.invoice_ids.invoice_line_ids.name, f"验收款 · {line.sale_order_id.name}")
+        self.assertGreaterEqual(line.invoice_ids.invoice_date_due, line.invoice_ids.invoice_date)
 
     def _spm_project(self, salesperson, name, budget=1_000_000):
         """A delivery project approved by the tour manager, leader of the salesperson's team."""

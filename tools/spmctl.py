@@ -384,6 +384,69 @@ def cmd_test(args):
     return 1 if failed or problems else 0
 
 
+ODOO_TEST_MODULES = ("crm", "sale_crm", "project", "sale_project")
+
+
+def odoo_test_exclusions():
+    """{"module:Class.method": reason} of tools/odoo_test_exclusions.txt."""
+    exclusions = {}
+    with open(os.path.join(REPO, "tools", "odoo_test_exclusions.txt"), encoding="utf-8") as lines:
+        for raw in lines:
+            line = raw.strip()
+            if line and not line.startswith("#"):
+                test, _sep, reason = line.partition(" ")
+                exclusions[test] = reason.strip()
+    return exclusions
+
+
+def cmd_odoo_tests(args):
+    """Odoo's own crm, sale_crm, project and sale_project tests with the addon installed."""
+    odoo_dir = odoo_location()
+    check_system(for_tests=True)
+    ensure_postgres()
+    path = addons_path(odoo_dir)
+    db = args.database or f"spm_odoo_tests_{os.getpid()}"
+    logfile = os.path.join(tempfile.gettempdir(), f"{db}.log")
+    modules = ",".join((*ODOO_TEST_MODULES, MODULE))
+    exclusions = odoo_test_exclusions()
+    tags = ",".join([f"/{module}" for module in ODOO_TEST_MODULES] + [f"-/{test}" for test in exclusions])
+    say(f"installing {modules} in throwaway database {db!r} (log: {logfile})")
+    drop_database(db)
+    data_dir = tempfile.mkdtemp(prefix="spm-odoo-tests-data-")
+    base = [f"--addons-path={path}", "-d", db, f"--db-filter=^{re.escape(db)}$", f"--data-dir={data_dir}",
+            "--http-interface=127.0.0.1", "--max-cron-threads=0", "--stop-after-init"]
+    try:
+        install = subprocess.run(odoo_cmd(*base, "-i", modules, "--without-demo=all", "--log-level=warn",
+                                          f"--http-port={free_port()}"), check=False)
+        if install.returncode:
+            say("FAILED: the modules did not install")
+            return 1
+        say(f"running Odoo's tests of {', '.join(ODOO_TEST_MODULES)} with {MODULE} loaded "
+            f"({len(exclusions)} excluded, see tools/odoo_test_exclusions.txt)")
+        cmd = [PY, os.path.join(REPO, "tools", "odoo_tests.py"), *base, "--test-enable", f"--test-tags={tags}",
+               f"--http-port={free_port()}", "--log-level=info"]
+        stats = {"run": 0, "failed": 0, "errors": 0}
+        with open(logfile, "w", encoding="utf-8") as log:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                    encoding="utf-8", errors="replace")
+            for line in proc.stdout:
+                log.write(line)
+                match = LOG_LINE.match(line.rstrip("\n"))
+                if match and match["level"] in ("ERROR", "CRITICAL"):
+                    sys.stdout.write(line)
+                result = RESULT_LINE.search(line)
+                if result:
+                    stats.update(failed=int(result[1]), errors=int(result[2]), run=int(result[3]))
+            proc.wait()
+    finally:
+        if not args.keep:
+            drop_database(db)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    failed = stats["failed"] + stats["errors"]
+    print(f"{stats['run'] - failed} passed, {failed} failed")
+    return 1 if failed or proc.returncode else 0
+
+
 def cmd_pot(args):
     """Regenerate i18n/<module>.pot from a freshly installed module and merge it into zh_CN.po."""
     odoo_dir = odoo_location()
@@ -412,11 +475,15 @@ def main():
     test.add_argument("--database", help="name of the throwaway database (default: spm_test_<pid>)")
     test.add_argument("--keep", action="store_true", help="keep the test database afterwards")
     test.add_argument("--no-lint", action="store_true", help="skip ruff and pylint-odoo")
+    odoo_tests = sub.add_parser("odoo-tests", help="Odoo's own crm/sale_crm/project/sale_project tests with the addon")
+    odoo_tests.add_argument("--database", help="name of the throwaway database")
+    odoo_tests.add_argument("--keep", action="store_true", help="keep the database afterwards")
     sub.add_parser("lint", help="ruff and pylint-odoo")
     pot = sub.add_parser("pot", help="regenerate the .pot and merge it into zh_CN.po")
     pot.add_argument("--database")
     args = parser.parse_args()
-    handler = {"demo": cmd_demo, "test": cmd_test, "lint": cmd_lint, "pot": cmd_pot}[args.command]
+    handler = {"demo": cmd_demo, "test": cmd_test, "lint": cmd_lint, "pot": cmd_pot,
+               "odoo-tests": cmd_odoo_tests}[args.command]
     try:
         return handler(args)
     except Missing as exc:
