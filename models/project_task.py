@@ -70,6 +70,8 @@ class ProjectTask(models.Model):
         if "state" in vals and vals["state"] not in CLOSED_STATES:
             reopened = issues.filtered(lambda task: task.state in CLOSED_STATES)
         res = super().write(vals)
+        if "project_id" in vals:
+            self.filtered("spm_is_issue")._spm_check_issue_rights(raising=True)  # the issue's new project
         now = fields.Datetime.now()
         if "spm_is_issue" in vals:
             flagged = self.filtered(lambda task: task.spm_is_issue and not task.spm_issue_date)

@@ -104,10 +104,21 @@ class SpmRisk(models.Model):
             raise AccessError(self.env._("The review reminder, the closing date and the assessment origin of a risk "
                                          "are set by the register itself."))
 
+    def _spm_check_link_rights(self, vals):
+        """A risk is registered on an opportunity one may read, and on a project of one's team."""
+        if self.env.su:
+            return
+        if vals.get("lead_id"):
+            self.env["crm.lead"].browse(vals["lead_id"]).check_access("read")
+        if vals.get("project_id"):
+            self.env["project.project"].browse(vals["project_id"])._spm_check_team(
+                lambda names: self.env._("Only the team of the project %s registers its risks.", names))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._spm_check_workflow_fields(vals)
+            self._spm_check_link_rights(vals)
             if vals.get("state") == "closed":
                 vals.setdefault("date_closed", fields.Date.context_today(self))
         risks = super().create(vals_list)
@@ -116,6 +127,7 @@ class SpmRisk(models.Model):
 
     def write(self, vals):
         self._spm_check_workflow_fields(vals)
+        self._spm_check_link_rights(vals)
         vals = dict(vals)
         if "review_date" in vals:
             vals["review_reminded"] = False

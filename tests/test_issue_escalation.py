@@ -109,6 +109,10 @@ class TestIssueEscalation(SpmProjectCommon):
         with self.assertRaises(AccessError):
             self.env["project.task"].with_user(self.user_sales_north).create(
                 {"name": "他队提出", "project_id": self.project.id, "spm_is_issue": True})
+        _north_lead, north_project = self._approved_project(name="北区项目", user=self.user_sales_north,
+                                                             team=self.team_north)
+        with self.assertRaises(AccessError):
+            issue.with_user(self.user_sales_east).write({"project_id": north_project.id})
         # an assignee works on it, a plain task of the project stays Odoo's
         issue.user_ids = self.user_sales_north
         issue.with_user(self.user_sales_north).write({"description": "<p>已联系厂商</p>"})

@@ -146,6 +146,13 @@ class TestRisk(SpmProjectCommon):
         with self.assertRaises(AccessError):
             Risk.with_user(self.user_sales_east).create({"name": "他队风险", "lead_id": north.id,
                                                          "owner_id": self.user_sales_north.id})
+        # nor move one's own risk onto another team's opportunity or project
+        with self.assertRaises(AccessError):
+            own.with_user(self.user_sales_east).write({"lead_id": north.id})
+        _north_lead, north_project = self._approved_project(name="北区项目", user=self.user_sales_north,
+                                                             team=self.team_north)
+        with self.assertRaises(AccessError):
+            own.with_user(self.user_sales_east).write({"project_id": north_project.id})
         # the team leader sees his team's risks, managers all
         self.assertTrue(own.with_user(self.user_manager_east).read(["name"]))
         self.assertTrue(risk_north.with_user(self.user_director).read(["name"]))
