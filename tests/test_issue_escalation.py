@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -130,3 +131,23 @@ class TestIssueEscalation(SpmProjectCommon):
         kanban = self.env["project.project"].with_user(self.user_sales_east).get_views(
             [(False, "kanban")])["views"]["kanban"]["arch"]
         self.assertIn("spm_issue_escalated_count", kanban)
+
+    def test_users_without_the_addon_keep_working(self):
+        """A project manager never given the addon's groups works on a monitored sales project."""
+        plain = mail_new_test_user(self.env, login="spm_t_plain_pm", name="Plain PM",
+                                   groups="base.group_user,project.group_project_manager",
+                                   company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        issue = self._issue(days=4)
+        self.env["project.task"]._cron_spm_escalate_issues()
+        Project = self.env["project.project"].with_user(plain)
+        kanban = Project.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertNotIn("spm_risk_high_count", kanban, "the badges are the addon's users'")
+        self.assertTrue(Project.web_search_read([("id", "=", self.project.id)], {"display_name": {}})["records"])
+        with Form(self.project.with_user(plain)) as form:
+            form.name = "滨江一院停车场（改）"
+        with Form(issue.with_user(plain)) as form:
+            form.name = "HIS 接口文档（催办）"
+        update = Form(self.env["project.update"].with_user(plain).with_context(
+            default_project_id=self.project.id)).save()
+        self.assertTrue(update.spm_week)
+        self.assertEqual(update.spm_issue_escalated_count, 1)
