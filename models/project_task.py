@@ -32,6 +32,10 @@ class ProjectTask(models.Model):
             if task.spm_issue_date and task.spm_issue_date > now + timedelta(minutes=5):
                 raise ValidationError(self.env._("The issue “%s” cannot be raised in the future.", task.name))
 
+    def _spm_issues(self):
+        """The issues among the tasks, whoever asks (the portal does not read the flag)."""
+        return self.sudo().filtered("spm_is_issue").with_env(self.env)
+
     def _spm_check_issue_rights(self, raising=False):
         """Issues are raised by their project's team (or managers), and worked on by it and by their
         assignees."""
@@ -48,9 +52,9 @@ class ProjectTask(models.Model):
         if not self.env.su and any(ESCALATION_FIELDS & set(vals) for vals in vals_list):
             raise AccessError(self.env._("The escalation of an issue is set by the escalation job."))
         tasks = super().create(vals_list)
-        issues = tasks.filtered("spm_is_issue")
+        issues = tasks._spm_issues()
         issues._spm_check_issue_rights(raising=True)
-        issues.filtered(lambda task: not task.spm_issue_date).sudo().spm_issue_date = fields.Datetime.now()
+        issues.sudo().filtered(lambda task: not task.spm_issue_date).spm_issue_date = fields.Datetime.now()
         return tasks
 
     def write(self, vals):
@@ -62,22 +66,22 @@ class ProjectTask(models.Model):
                 raise AccessError(self.env._("Only a sales projects manager changes when an issue was raised."))
         if "spm_is_issue" in vals:
             # raising an issue, or withdrawing one from its escalation, is the team's decision
-            self.filtered(lambda task: task.spm_is_issue != bool(vals["spm_is_issue"]))._spm_check_issue_rights(
-                raising=True)
-        self.filtered("spm_is_issue")._spm_check_issue_rights()
-        issues = self.filtered("spm_is_issue")
+            changed = self.sudo().filtered(lambda task: task.spm_is_issue != bool(vals["spm_is_issue"]))
+            changed.with_env(self.env)._spm_check_issue_rights(raising=True)
+        issues = self._spm_issues()
+        issues._spm_check_issue_rights()
         reopened = self.browse()
         if "state" in vals and vals["state"] not in CLOSED_STATES:
             reopened = issues.filtered(lambda task: task.state in CLOSED_STATES)
         res = super().write(vals)
         if "project_id" in vals:
-            self.filtered("spm_is_issue")._spm_check_issue_rights(raising=True)  # the issue's new project
+            self._spm_issues()._spm_check_issue_rights(raising=True)  # the issue's new project
         now = fields.Datetime.now()
         if "spm_is_issue" in vals:
-            flagged = self.filtered(lambda task: task.spm_is_issue and not task.spm_issue_date)
-            flagged.sudo().write({"spm_issue_date": now, "spm_escalation_level": "0"})
-            (self - self.filtered("spm_is_issue")).sudo().write({"spm_issue_date": False, "spm_escalation_level": "0"})
-        reopened = reopened.filtered(lambda task: task.spm_is_issue and task.state not in CLOSED_STATES)
+            flagged = self.sudo().filtered(lambda task: task.spm_is_issue and not task.spm_issue_date)
+            flagged.write({"spm_issue_date": now, "spm_escalation_level": "0"})
+            (self - self._spm_issues()).sudo().write({"spm_issue_date": False, "spm_escalation_level": "0"})
+        reopened = reopened.filtered(lambda task: task.state not in CLOSED_STATES) & self._spm_issues()
         if reopened:
             reopened.sudo().write({"spm_issue_date": now, "spm_escalation_level": "0"})
             for task in reopened:

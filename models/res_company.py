@@ -30,7 +30,7 @@ class ResCompany(models.Model):
              "needed.")
     spm_budget_overrun_policy = fields.Selection(
         [("refuse", "Refuse the entry"), ("warn", "Accept it and warn")], string="Cost Overrun",
-        default="refuse", required=True,
+        default="refuse",
         help="What happens to an entry that takes a project's costs beyond its budget and tolerance: refused, or "
              "accepted with an activity for the project manager and the monitors.")
 

@@ -31,7 +31,7 @@ class SpmChangeRequest(models.Model):
                                  tracking=True, domain="[('spm_grade_id', '!=', False)]")
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
     lead_id = fields.Many2one(related="project_id.spm_lead_id", string="Opportunity", store=True)
-    team_id = fields.Many2one(related="project_id.spm_lead_id.team_id", string="Sales Team", store=True)
+    team_id = fields.Many2one(related="project_id.spm_lead_id.team_id", string="Sales Team")
     user_id = fields.Many2one("res.users", string="Requested By", required=True, readonly=True, index=True,
                               default=lambda self: self.env.user, tracking=True)
     grade_id = fields.Many2one("spm.grade", readonly=True, tracking=True,

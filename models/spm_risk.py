@@ -28,8 +28,9 @@ class SpmRisk(models.Model):
                               tracking=True, domain="[('type', '=', 'opportunity')]")
     project_id = fields.Many2one("project.project", index="btree_not_null", ondelete="cascade",
                                  tracking=True)
-    company_id = fields.Many2one("res.company", compute="_compute_links", store=True, index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", compute="_compute_links", store=True, index=True)
+    company_id = fields.Many2one("res.company", compute="_compute_company_id", store=True, index=True)
+    # not stored: a sales team's change must not rewrite its risks (the record rules follow the links)
+    team_id = fields.Many2one("crm.team", string="Sales Team", compute="_compute_team_id")
     category_id = fields.Many2one("spm.risk.category", ondelete="restrict", tracking=True)
     probability = fields.Integer(default=3, required=True, tracking=True, aggregator="avg",
                                  help="From 1 (rare) to 5 (almost certain).")
@@ -54,11 +55,15 @@ class SpmRisk(models.Model):
     is_assessment_risk = fields.Boolean("From the Assessment", readonly=True, copy=False,
                                         help="The key risks written in the opportunity's assessment.")
 
-    @api.depends("lead_id.company_id", "project_id.company_id", "lead_id.team_id", "project_id.spm_lead_id.team_id")
-    def _compute_links(self):
+    @api.depends("lead_id.company_id", "project_id.company_id")
+    def _compute_company_id(self):
         for risk in self:
             risk.company_id = risk.lead_id.company_id or risk.project_id.company_id
-            risk.team_id = risk.lead_id.team_id or risk.project_id.spm_lead_id.team_id
+
+    @api.depends("lead_id.team_id", "project_id.spm_lead_id.team_id")
+    def _compute_team_id(self):
+        for risk in self:
+            risk.team_id = risk.lead_id.team_id or risk.project_id.sudo().spm_lead_id.team_id
 
     @api.depends("probability", "impact")
     def _compute_score(self):
