@@ -302,11 +302,12 @@ def _literal(text):
     return value if isinstance(value, dict) else {}
 
 
-def kanban_spec(user_env):
-    """The specification the web client sends to load the cards of the pipeline kanban view."""
-    views = user_env["crm.lead"].get_views([(False, "kanban")])
+def kanban_spec(user_env, model="crm.lead"):
+    """The specification the web client sends to load the cards of the kanban view of ``model``
+    (the pipeline by default)."""
+    views = user_env[model].get_views([(False, "kanban")])
     arch = etree.fromstring(views["views"]["kanban"]["arch"])
-    fields = user_env["crm.lead"]._fields  # the view's fields, and the ones widgets depend on
+    fields = user_env[model]._fields  # the view's fields, and the ones widgets depend on
     spec = {}
 
     def add(name, invisible=False, related=None):

@@ -47,7 +47,15 @@ class CrmLead(models.Model):
         [("avoid", "Avoid"), ("compete", "Compete"), ("follow", "Follow")], string="Strategy", tracking=True,
         help="Avoid: do not pursue. Compete: commit resources to win. Follow: keep in touch and watch.")
     spm_customer_budget = fields.Monetary("Customer Budget", currency_field="company_currency", tracking=True)
-    spm_key_risks = fields.Text("Key Risks")
+    spm_key_risks = fields.Text(
+        "Key Risks", compute="_compute_spm_key_risks", inverse="_inverse_spm_key_risks", compute_sudo=True,
+        help="What could make us lose or fail this project; kept as a risk of the register, marked as coming from "
+             "the assessment.")
+
+    # Risk register (风险登记册)
+    spm_risk_ids = fields.One2many("spm.risk", "lead_id", string="Risks")
+    spm_risk_high_count = fields.Integer("High Risks", compute="_compute_spm_risk_high_count", store=True,
+                                         help="Open risks of level high.")
 
     # Documents and gates
     spm_attachment_ids = fields.One2many(
@@ -127,6 +135,46 @@ class CrmLead(models.Model):
 
     def _spm_gate_inputs(self):
         return GATE_INPUTS
+
+    @api.depends("spm_risk_ids.level", "spm_risk_ids.state")
+    def _compute_spm_risk_high_count(self):
+        for lead in self:
+            lead.spm_risk_high_count = len(lead.spm_risk_ids.filtered(
+                lambda r: r.state == "open" and r.level == "high"))
+
+    @api.depends("spm_risk_ids.is_assessment_risk", "spm_risk_ids.description")
+    def _compute_spm_key_risks(self):
+        for lead in self:
+            lead.spm_key_risks = lead.spm_risk_ids.filtered("is_assessment_risk")[:1].description
+
+    def _inverse_spm_key_risks(self):
+        self._spm_register_key_risks({lead.id: lead.spm_key_risks for lead in self})
+
+    @api.model
+    def _spm_register_key_risks(self, texts):
+        """The key risks of the assessment are a risk of the register: create it, or update its description.
+
+        :param texts: {lead id: key risks text}; also used by the upgrade that moved the text into the register
+        """
+        Risk = self.env["spm.risk"].sudo()  # part of the opportunity, which the caller may change
+        leads = self.browse(texts).exists()
+        existing = {risk.lead_id.id: risk for risk in Risk.search([("lead_id", "in", leads.ids),
+                                                                   ("is_assessment_risk", "=", True)])}
+        new = []
+        for lead in leads:
+            text = (texts[lead.id] or "").strip()
+            if lead.id in existing:
+                existing[lead.id].description = text or False
+            elif text:
+                new.append({
+                    "name": text.splitlines()[0][:80],
+                    "description": text,
+                    "lead_id": lead.id,
+                    "project_id": lead.spm_project_id.id,
+                    "owner_id": lead.user_id.id,
+                    "is_assessment_risk": True,
+                })
+        Risk.create(new)
 
     @api.model
     def _spm_document_domain(self, document_type):

@@ -1,13 +1,20 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, _lt, api, fields, models
+from odoo.addons.project.models.project_task import CLOSED_STATES
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
+from .project_update import iso_week, week_bounds
 from .spm_translation import copy_translations, term_translations
 
-# set by the 立项 workflow and the plan's confirmation only, never by a user's write, import or RPC call
-WORKFLOW_FIELDS = ("spm_lead_id", "spm_initiation_id", "spm_grade_id", "spm_collection_confirmed")
+# set by the 立项 workflow, the plan's confirmation, approved change requests and the weekly job only,
+# never by a user's write, import or RPC call
+WORKFLOW_FIELDS = ("spm_lead_id", "spm_initiation_id", "spm_grade_id", "spm_collection_confirmed", "spm_budget",
+                   "spm_report_reminded_week")
+# the financial accounts whose analytic items are costs of a project (vendor bills, expenses, journal entries)
+EXPENSE_ACCOUNT_TYPES = ("expense", "expense_depreciation", "expense_direct_cost")
 # set by confirming the passed final acceptance (spm.acceptance) only
 ACCEPTANCE_FIELDS = ("spm_acceptance_date",)
 PLAN_GROUPS = ("account.group_account_invoice", "sales_project_management.group_spm_manager")
@@ -131,6 +138,24 @@ class ProjectProject(models.Model):
     spm_archive_missing = fields.Text("Missing Archive Documents", compute="_compute_spm_archive", compute_sudo=True)
     spm_archive_complete = fields.Boolean("Archive Complete", compute="_compute_spm_archive",
                                           search="_search_spm_archive_complete", compute_sudo=True)
+
+    # Project monitoring (项目监控): risks, issues, change requests, budget, weekly reports
+    spm_risk_ids = fields.One2many("spm.risk", "project_id", string="Risks")
+    spm_risk_high_count = fields.Integer("High Risks", compute="_compute_spm_risk_high_count", store=True,
+                                         help="Open risks of level high.")
+    spm_issue_open_count = fields.Integer("Open Issues", compute="_compute_spm_issue_counts", compute_sudo=True)
+    spm_issue_escalated_count = fields.Integer("Escalated Issues", compute="_compute_spm_issue_counts",
+                                               compute_sudo=True)
+    spm_change_request_ids = fields.One2many("spm.change.request", "project_id", string="Change Requests")
+    spm_budget = fields.Monetary(
+        "Budget", compute="_compute_spm_budget", store=True, currency_field="currency_id",
+        help="The cost budget of the initiation (立项) plus the budget changes of approved change requests.")
+    spm_cost_actual = fields.Monetary(
+        "Actual Cost", compute="_compute_spm_cost_actual", compute_sudo=True, currency_field="currency_id",
+        help="Costs on the project's analytic account: vendor bills, expenses and journal entries on expense "
+             "accounts, and analytic items without a journal item (timesheets, manual costs).")
+    spm_cost_ratio = fields.Float("Cost / Budget (%)", compute="_compute_spm_cost_ratio", compute_sudo=True)
+    spm_report_reminded_week = fields.Char("Weekly Report Reminded For", copy=False, readonly=True)
 
     @api.depends("spm_collection_line_ids.amount_company", "spm_collection_line_ids.amount_invoiced_company",
                  "spm_collection_line_ids.amount_received_company", "spm_collection_line_ids.state",
@@ -302,12 +327,149 @@ class ProjectProject(models.Model):
             raise UserError(self.env._(
                 "The project “%s” is closed: only a sales projects manager may change it.", closed[0].name))
 
+    @api.depends("spm_risk_ids.level", "spm_risk_ids.state")
+    def _compute_spm_risk_high_count(self):
+        for project in self:
+            project.spm_risk_high_count = len(project.spm_risk_ids.filtered(
+                lambda r: r.state == "open" and r.level == "high"))
+
+    def _compute_spm_issue_counts(self):
+        groups = self.env["project.task"]._read_group(
+            [("project_id", "in", self.ids), ("spm_is_issue", "=", True), ("state", "not in", list(CLOSED_STATES))],
+            ["project_id", "spm_escalation_level"], ["__count"])
+        counts = defaultdict(lambda: [0, 0])
+        for project, level, count in groups:
+            counts[project.id][0] += count
+            if level != "0":
+                counts[project.id][1] += count
+        for project in self:
+            project.spm_issue_open_count, project.spm_issue_escalated_count = counts[project.id]
+
+    @api.depends("spm_initiation_id.budget", "spm_change_request_ids.state", "spm_change_request_ids.budget_delta")
+    def _compute_spm_budget(self):
+        for project in self:
+            approved = project.spm_change_request_ids.filtered(lambda c: c.state == "approved")
+            project.spm_budget = project.spm_initiation_id.budget + sum(approved.mapped("budget_delta"))
+
+    @api.depends("account_id")
+    def _compute_spm_cost_actual(self):
+        costs = self._spm_costs()
+        for project in self:
+            project.spm_cost_actual = costs.get(project.id, 0.0)
+
+    @api.depends("account_id", "spm_budget")
+    def _compute_spm_cost_ratio(self):
+        """Apart from the cost itself: the kanban's badge needs no currency (a monetary value does)."""
+        costs = self._spm_costs()
+        for project in self:
+            budget = project.spm_budget
+            project.spm_cost_ratio = 100 * costs.get(project.id, 0.0) / budget if budget else 0.0
+
+    def _spm_costs(self):
+        """{project id: cost in the project's currency} from the analytic items of the projects'
+        accounts, in one query (converted only where an item's currency differs)."""
+        projects = self.filtered("account_id")
+        if not projects:
+            return {}
+        self.env["account.analytic.line"].flush_model(
+            ["account_id", "amount", "currency_id", "move_line_id", "general_account_id"])
+        rows = self.env.execute_query(SQL("""
+            SELECT project.id, line.currency_id, company.currency_id, -SUM(line.amount)
+              FROM project_project project
+         LEFT JOIN res_company company ON company.id = project.company_id
+              JOIN account_analytic_line line ON line.account_id = project.account_id
+         LEFT JOIN account_account account ON account.id = line.general_account_id
+             WHERE project.id IN %s
+               AND CASE WHEN line.move_line_id IS NULL THEN line.amount < 0
+                        ELSE account.account_type IN %s END
+          GROUP BY project.id, line.currency_id, company.currency_id
+        """, tuple(projects.ids), EXPENSE_ACCOUNT_TYPES))
+        costs = dict.fromkeys(projects.ids, 0.0)
+        today = fields.Date.context_today(self)
+        Currency = self.env["res.currency"]
+        for project_id, currency_id, project_currency_id, amount in rows:
+            if project_currency_id and currency_id != project_currency_id:
+                company = self.browse(project_id).company_id or self.env.company
+                costs[project_id] += Currency.browse(currency_id)._convert(
+                    amount, Currency.browse(project_currency_id), company, today)
+            else:
+                costs[project_id] += amount
+        return costs
+
+    def _spm_check_budget(self, added):
+        """Costs were just added (``added``: {project: amount}): refuse the entry that takes a project's
+        costs beyond its budget and tolerance, or accept it and warn, as its company decides."""
+        costs = self._spm_costs()
+        refused, warned = [], self.browse()
+        for project in self:
+            if added.get(project, 0.0) <= 0 or not project.spm_budget:
+                continue
+            company = project.company_id or self.env.company
+            limit = project.spm_budget * (1 + company.spm_budget_tolerance / 100)
+            cost = costs.get(project.id, 0.0)
+            if project.currency_id.compare_amounts(cost, limit) <= 0:
+                continue
+            if company.spm_budget_overrun_policy == "warn":
+                warned |= project
+                continue
+            refused.append(self.env._(
+                "This entry would take the costs of the project “%(project)s” to %(cost)s, beyond its budget of "
+                "%(budget)s plus %(tolerance)s %% (%(limit)s). A budget change request must be approved first.",
+                project=project.name, cost=format_amount(self.env, cost, project.currency_id),
+                budget=format_amount(self.env, project.spm_budget, project.currency_id),
+                tolerance=company.spm_budget_tolerance, limit=format_amount(self.env, limit, project.currency_id)))
+        if refused:
+            raise UserError("\n".join(refused))
+        warned._spm_warn_overrun(costs)
+
+    def _spm_warn_overrun(self, costs):
+        """The project manager and the monitors get one open activity about the overrun of each project."""
+        activity_type = self.env.ref("sales_project_management.mail_activity_type_budget_overrun")
+        for project in self.sudo():
+            users = (project.user_id | project._spm_monitors()).filtered("active")
+            pending = project.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
+            summary = self.env._("Costs %(cost)s above the budget %(budget)s",
+                                 cost=format_amount(self.env, costs.get(project.id, 0.0), project.currency_id),
+                                 budget=format_amount(self.env, project.spm_budget, project.currency_id))
+            for user in users - pending:
+                project.activity_schedule("sales_project_management.mail_activity_type_budget_overrun",
+                                          user_id=user.id, summary=summary)
+            project.message_post(body=self.env._(
+                "Costs are beyond the budget and its tolerance: %s. Raise a budget change request.", summary))
+
+    def _spm_monitors(self):
+        """监控人: the project's monitors, else the executives of its company."""
+        self.ensure_one()
+        monitors = self.sudo().spm_member_ids.filtered(lambda m: m.role == "monitor").user_id
+        if monitors:
+            return monitors
+        company = self.company_id or self.env.company
+        return self.env.ref("sales_project_management.group_spm_executive").sudo().users.filtered(
+            lambda u: u.active and not u.share and company in u.company_ids)
+
+    @api.model
+    def _spm_team_domain(self, user):
+        """Projects whose team ``user`` belongs to: the project manager and members, the opportunity's
+        salesperson and sales team (members and leader) — as the record rules of the addon's project data."""
+        return ["|", "|", "|", "|", ("user_id", "=", user.id), ("spm_member_ids.user_id", "=", user.id),
+                ("spm_lead_id.user_id", "=", user.id), ("spm_lead_id.team_id.user_id", "=", user.id),
+                ("spm_lead_id.team_id.crm_team_member_ids.user_id", "=", user.id)]
+
+    def _spm_check_team(self, message):
+        """Only the projects' team (or a manager) acts on them; ``message(project names)`` says what."""
+        user = self.env.user
+        if self.env.su or user.has_group("sales_project_management.group_spm_manager"):
+            return
+        outside = self.sudo() - self.sudo().filtered_domain(self._spm_team_domain(user))
+        if outside:
+            raise AccessError(message(", ".join(outside.mapped("name"))))
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(vals.get(name) for vals in vals_list for name in WORKFLOW_FIELDS):
             raise AccessError(self.env._(
-                "The opportunity, initiation, grade and plan confirmation of a project are set by the initiation "
-                "(立项) workflow and the collection plan's confirmation."))
+                "The opportunity, initiation, grade, budget and plan confirmation of a project are set by the "
+                "initiation (立项) workflow, approved change requests and the collection plan's confirmation."))
         if not self.env.su and any(vals.get(name) for vals in vals_list for name in ACCEPTANCE_FIELDS):
             raise AccessError(self.env._(
                 "The final acceptance date of a project is set by confirming its passed final acceptance (验收)."))
@@ -324,8 +486,9 @@ class ProjectProject(models.Model):
                 if any((project[name].id if project._fields[name].type == "many2one" else project[name])
                        != (value or False) for project in self):
                     raise AccessError(self.env._(
-                        "The opportunity, initiation, grade and plan confirmation of a project are set by the "
-                        "initiation (立项) workflow and the collection plan's confirmation (button “Confirm Plan”)."))
+                        "The opportunity, initiation, grade, budget and plan confirmation of a project are set by "
+                        "the initiation (立项) workflow, approved change requests and the collection plan's "
+                        "confirmation (button “Confirm Plan”)."))
             for name in set(ACCEPTANCE_FIELDS) & set(vals):
                 if any(project[name] != (fields.Date.to_date(vals[name]) or False) for project in self):
                     raise AccessError(self.env._(
@@ -474,6 +637,10 @@ class ProjectProject(models.Model):
         self._spm_apply_wbs(request.grade_id.wbs_template_id or self.env["spm.wbs.template"].search(
             ["|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)], limit=1),
             request.date_start or fields.Date.context_today(self))
+        if not self.account_id:
+            self._create_analytic_account()  # the costs of the project, against its budget
+        # the opportunity's open risks are the project's (the same records)
+        request.lead_id.spm_risk_ids.filtered(lambda r: r.state == "open" and not r.project_id).project_id = self
 
     def _spm_create_charter_criteria(self, request):
         """The charter's success criteria, named in every installed language."""
@@ -549,6 +716,58 @@ class ProjectProject(models.Model):
 
     def _spm_acceptance_stage_id(self):
         return self.env["ir.model.data"]._xmlid_to_res_id("project.project_project_stage_1", raise_if_not_found=False)
+
+    def _spm_is_sales_project(self):
+        """A delivery project of the addon: graded by its initiation (立项)."""
+        self.ensure_one()
+        return bool(self.spm_grade_id)
+
+    @api.model
+    def _cron_spm_weekly_report_reminders(self):
+        """Weekly: the manager of an active sales project without a report for the current week is
+        reminded, once for that week."""
+        today = fields.Date.context_today(self)
+        week = iso_week(today)
+        projects = self.sudo().search([
+            ("spm_grade_id", "!=", False), ("user_id", "!=", False), ("last_update_status", "!=", "done"),
+            ("spm_report_reminded_week", "!=", week), ("update_ids", "not any", [("spm_week", "=", week)]),
+        ])
+        for project in projects:
+            project.activity_schedule(
+                "sales_project_management.mail_activity_type_weekly_report", user_id=project.user_id.id,
+                date_deadline=week_bounds(today)[1],
+                summary=self.env._("Weekly report %(week)s of %(project)s", week=week, project=project.name))
+        projects.write({"spm_report_reminded_week": week})
+        return True
+
+    def action_spm_view_risks(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_risk_action")
+        action.update(domain=[("project_id", "=", self.id)],
+                      context={"default_project_id": self.id, "default_lead_id": self.spm_lead_id.id,
+                               "search_default_open": 1})
+        return action
+
+    def action_spm_view_issues(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_issue_action")
+        action.update(domain=[("project_id", "=", self.id), ("spm_is_issue", "=", True)],
+                      context={"default_project_id": self.id, "default_spm_is_issue": True,
+                               "search_default_spm_open_issues": 1})
+        return action
+
+    def action_spm_view_change_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_change_request_action")
+        action.update(domain=[("project_id", "=", self.id)], context={"default_project_id": self.id})
+        return action
+
+    def action_spm_view_weekly_reports(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_weekly_report_action")
+        action.update(domain=[("project_id", "=", self.id)],
+                      context={"default_project_id": self.id, "active_id": self.id})
+        return action
 
     def action_spm_open_lead(self):
         self.ensure_one()

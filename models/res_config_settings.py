@@ -15,3 +15,9 @@ class ResConfigSettings(models.TransientModel):
                                                   readonly=False)
     spm_resource_calendar_id = fields.Many2one(related="company_id.resource_calendar_id", readonly=False,
                                                string="Working Hours")
+    spm_risk_high_threshold = fields.Integer(related="company_id.spm_risk_high_threshold", readonly=False)
+    spm_risk_medium_threshold = fields.Integer(related="company_id.spm_risk_medium_threshold", readonly=False)
+    spm_issue_escalation_days = fields.Integer(related="company_id.spm_issue_escalation_days", readonly=False)
+    spm_issue_management_days = fields.Integer(related="company_id.spm_issue_management_days", readonly=False)
+    spm_budget_tolerance = fields.Float(related="company_id.spm_budget_tolerance", readonly=False)
+    spm_budget_overrun_policy = fields.Selection(related="company_id.spm_budget_overrun_policy", readonly=False)

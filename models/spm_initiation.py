@@ -1,11 +1,10 @@
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .crm_lead import INITIATION_STATES
-from .spm_translation import copy_translations
 
 EDITABLE_STATES = ("draft", "returned")
 # set by the workflow only (in sudo), never by a user's write, import or RPC call
@@ -16,13 +15,15 @@ WORKFLOW_FIELDS = {"name", "user_id", "state", "grade_id", "approval_ids", "proj
 class SpmInitiation(models.Model):
     """立项申请: the initiation request of an opportunity, approved level by level as its grade requires.
 
-    The chain is frozen at submission into ``approval_ids``; every decision goes through
-    ``_spm_decide``, which locks the request so that one step is decided exactly once.
+    The chain (``spm.approval.mixin``) is frozen at submission into ``approval_ids``; every decision
+    goes through ``_spm_decide``, which locks the request so that one step is decided exactly once.
     """
     _name = "spm.initiation"
     _description = "Initiation Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.approval.mixin"]
     _order = "id desc"
+    _spm_activity_type = "sales_project_management.mail_activity_type_initiation_approval"
+    _spm_decision_wizard = "spm.initiation.decision.wizard"
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, index="trigram",
                        default=lambda self: self.env._("New"))
@@ -64,28 +65,6 @@ class SpmInitiation(models.Model):
         ("dates_order", "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
          "The planned end cannot come before the planned start."),
     ]
-
-    @api.depends("approval_ids.state", "state")
-    @api.depends_context("uid")
-    def _compute_current_approval(self):
-        for request in self:
-            pending = request.approval_ids.filtered(lambda a: a.state == "pending").sorted("sequence")[:1]
-            request.current_approval_id = pending if request.state == "submitted" else False
-            request.can_decide = bool(request.current_approval_id) and request.current_approval_id._spm_can_act(
-                self.env.user)
-
-    def _search_can_decide(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Operation not supported"))
-        user = self.env.user
-        lines = self.env["spm.initiation.approval"].sudo().search([
-            ("state", "=", "pending"), ("initiation_id.state", "=", "submitted"),
-            ("initiation_id.user_id", "!=", user.id),
-            "|", ("approver_user_id", "=", user.id), ("approver_group_id", "in", user.groups_id.ids),
-        ])
-        ids = [line.initiation_id.id for line in lines
-               if line.initiation_id.current_approval_id == line and line._spm_can_act(user)]
-        return [("id", "in" if (operator == "=") == value else "not in", ids)]
 
     @api.constrains("expected_revenue", "budget")
     def _check_amounts(self):
@@ -158,45 +137,13 @@ class SpmInitiation(models.Model):
             if not grade:
                 raise UserError(self.env._("The opportunity “%s” has no grade: set its expected revenue first.",
                                            request.lead_id.name))
-            if not grade.approval_step_ids:
-                raise UserError(self.env._("The grade “%s” has no approval chain.", grade.name))
-            lines = [request._spm_resolve_step(step) for step in grade.approval_step_ids]
-            request.sudo().write({  # the chain is frozen by the workflow, not by the user
+            request._spm_start_round(grade, {
                 "state": "submitted",
                 "grade_id": grade.id,
                 "date_submitted": fields.Datetime.now(),
                 "date_decided": False,
-                "approval_ids": [Command.create(line) for line in lines],
             })
-            new_round = max(request.approval_ids.mapped("round"))
-            for line in request.approval_ids.filtered(lambda a, r=new_round: a.round == r and a.step_id):
-                copy_translations(line.step_id, "name", line.sudo(), "name")
-            request.message_post(body=self.env._("Submitted for approval (%(grade)s, %(count)s steps).",
-                                                 grade=grade.name, count=len(lines)))
-            request._spm_schedule_activities()
         return True
-
-    def _spm_resolve_step(self, step):
-        """The frozen approval line of a chain step: who may decide it, for this request."""
-        self.ensure_one()
-        round_ = max(self.approval_ids.mapped("round") or [0]) + 1
-        values = {"step_id": step.id, "name": step.name, "sequence": step.sequence, "round": round_,
-                  "state": "pending"}
-        user = self.env["res.users"]
-        if step.approver_type == "team_leader":
-            user = self.lead_id.team_id.user_id
-            if not user:
-                raise UserError(self.env._("The sales team of “%s” has no leader to approve it.", self.lead_id.name))
-        elif step.approver_type == "user":
-            user = step.user_id
-        if user and user == self.user_id:
-            # nobody approves their own request: the step goes to the managers instead
-            values["approver_group_id"] = self.env.ref("sales_project_management.group_spm_manager").id
-        elif user:
-            values["approver_user_id"] = user.id
-        else:
-            values["approver_group_id"] = step.group_id.id
-        return values
 
     def _spm_monitor(self):
         """监控人: the grade's monitor, else who approved for its monitor group, else a member of it."""
@@ -214,67 +161,21 @@ class SpmInitiation(models.Model):
             lambda u: u.active and not u.share and self.company_id in u.company_ids)
         return members.sorted("id")[:1]
 
-    def _spm_lock(self):
-        """Take the request for this transaction; a concurrent decision fails at once, clearly."""
-        self.env.cr.execute("SELECT id FROM spm_initiation WHERE id IN %s FOR UPDATE SKIP LOCKED", [tuple(self.ids)])
-        if len(self.env.cr.fetchall()) != len(self):
-            raise UserError(self.env._(
-                "Another approver is deciding this initiation request right now. Reload it and try again."))
-        self.invalidate_recordset()
-        self.approval_ids.invalidate_recordset()
+    def _spm_approval_team(self):
+        return self.lead_id.team_id
 
-    def _spm_decide(self, decision, comment=None, approval_id=None):
-        """Record a decision on the current step; ``approval_id``, when given, is the step the
-        decider saw: the decision is refused if another step is current by now."""
-        self.ensure_one()
-        if decision in ("rejected", "returned") and not (comment or "").strip():
-            raise UserError(self.env._("Give a comment to reject or return an initiation request."))
-        if approval_id is not None and (not isinstance(approval_id, int) or isinstance(approval_id, bool)):
-            raise UserError(self.env._("The approval step to decide is given by its id."))
-        self._spm_lock()
-        if self.state != "submitted" or not self.current_approval_id:
-            raise UserError(self.env._("The initiation request %s is not waiting for a decision any more.", self.name))
-        line = self.current_approval_id
-        if approval_id is not None and line.id != approval_id:
-            seen = self.env["spm.initiation.approval"].sudo().browse(approval_id).exists()
-            raise UserError(self.env._(
-                "The step “%(seen)s” of %(request)s has been decided meanwhile; the request now waits for “%(step)s”. "
-                "Reload it and decide again.", seen=seen.name or approval_id, request=self.name, step=line.name))
-        if not line._spm_can_act(self.env.user):
-            raise AccessError(self.env._("You are not the approver of the current step “%(step)s” of %(request)s.",
-                                         step=line.name, request=self.name))
-        now = fields.Datetime.now()
-        line.sudo().write({"state": decision, "comment": comment or False, "decided_by_id": self.env.uid,
-                           "date": now})
-        labels = dict(line._fields["state"]._description_selection(self.env))
-        body = Markup("<p><b>%s</b> — %s</p>") % (line.name, labels[decision])
-        if comment:
-            body += Markup("<p>%s</p>") % comment
-        self.sudo().message_post(body=body, author_id=self.env.user.partner_id.id,
-                                 subtype_xmlid="mail.mt_comment")
-        self._spm_close_activities()
-        workflow = self.sudo()
-        if decision == "approved":
-            if self.current_approval_id:
-                self._spm_schedule_activities()
-            else:
-                workflow.write({"state": "approved", "date_decided": now})
-                workflow._spm_create_project()
-        else:
-            remaining = self.approval_ids.filtered(lambda a: a.state == "pending")
-            remaining.sudo().write({"state": "skipped"})
-            workflow.write({"state": decision, "date_decided": now})
-            if decision == "returned":
-                self.sudo().activity_schedule(
-                    "sales_project_management.mail_activity_type_initiation_approval", user_id=self.user_id.id,
-                    summary=self.env._("Revise and resubmit"), note=comment)
-        return True
+    def _spm_approval_subject(self):
+        return self.lead_id.name
 
-    def action_approve(self, comment=None, approval_id=None):
-        return self._spm_decide("approved", comment, approval_id)
+    def _spm_chain_approved(self, now):
+        self.write({"state": "approved", "date_decided": now})
+        self._spm_create_project()
 
-    def action_reject(self, comment=None, approval_id=None):
-        return self._spm_decide("rejected", comment, approval_id)
+    def _spm_chain_refused(self, decision, comment, now):
+        self.write({"state": decision, "date_decided": now})
+        if decision == "returned":
+            self.activity_schedule(self._spm_activity_type, user_id=self.user_id.id,
+                                   summary=self.env._("Revise and resubmit"), note=comment)
 
     def action_return(self, comment=None, approval_id=None):
         return self._spm_decide("returned", comment, approval_id)
@@ -291,42 +192,9 @@ class SpmInitiation(models.Model):
         self.sudo().write({"state": "cancelled"})
         return True
 
-    def action_open_decision(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Decide"),
-            "res_model": "spm.initiation.decision.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_initiation_id": self.id, "default_approval_id": self.current_approval_id.id,
-                        "default_decision": self.env.context.get("spm_decision", "approved")},
-        }
-
     def action_open_project(self):
         self.ensure_one()
         return self.project_id._get_records_action() if self.project_id else False
-
-    # ------------------------------------------------------------
-    # Activities
-    # ------------------------------------------------------------
-
-    def _spm_schedule_activities(self):
-        for request in self.sudo():
-            line = request.current_approval_id
-            users = line._spm_approver_users().filtered(line._spm_can_act)
-            for user in users:
-                request.activity_schedule(
-                    "sales_project_management.mail_activity_type_initiation_approval", user_id=user.id,
-                    summary=self.env._("Approve %(request)s: %(step)s", request=request.name, step=line.name))
-
-    def _spm_close_activities(self):
-        activity_type = self.env.ref("sales_project_management.mail_activity_type_initiation_approval")
-        activities = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
-        mine = activities.filtered(lambda a: a.user_id == self.env.user)
-        if mine:
-            mine.action_feedback(feedback=self.env._("Decided"))
-        (activities - mine).exists().unlink()
 
     # ------------------------------------------------------------
     # The delivery project

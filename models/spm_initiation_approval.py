@@ -4,46 +4,11 @@ from odoo import fields, models
 class SpmInitiationApproval(models.Model):
     """One frozen step of an initiation request's approval chain, and its decision."""
     _name = "spm.initiation.approval"
+    _inherit = ["spm.approval.line.mixin"]
     _description = "Initiation Approval"
     _order = "initiation_id, round, sequence, id"
+    _spm_request_field = "initiation_id"
 
     initiation_id = fields.Many2one("spm.initiation", string="Initiation Request", required=True, index=True,
                                     ondelete="cascade")
     company_id = fields.Many2one(related="initiation_id.company_id", store=True)
-    step_id = fields.Many2one("spm.approval.step", string="Chain Step", ondelete="set null")
-    round = fields.Integer(default=1, help="Submission the decision belongs to; a returned request starts a new round.")
-    sequence = fields.Integer(default=10)
-    name = fields.Char("Level", required=True, translate=True)
-    approver_user_id = fields.Many2one("res.users", string="Approver", ondelete="restrict")
-    approver_group_id = fields.Many2one("res.groups", string="Approving Group", ondelete="restrict")
-    state = fields.Selection([
-        ("pending", "Pending"),
-        ("approved", "Approved"),
-        ("rejected", "Rejected"),
-        ("returned", "Returned"),
-        ("skipped", "Not Reached"),
-    ], default="pending", required=True, index=True)
-    comment = fields.Text()
-    decided_by_id = fields.Many2one("res.users", ondelete="restrict")
-    date = fields.Datetime("Decided On")
-
-    def _spm_approver_users(self):
-        self.ensure_one()
-        if self.approver_user_id:
-            return self.approver_user_id
-        company = self.initiation_id.company_id
-        return self.approver_group_id.sudo().users.filtered(
-            lambda u: u.active and not u.share and (not company or company in u.company_ids))
-
-    def _spm_can_act(self, user):
-        """The approver of this step: never the requester, nor who already approved another level."""
-        self.ensure_one()
-        if self.state != "pending" or user == self.initiation_id.user_id:
-            return False
-        same_round = self.initiation_id.approval_ids.filtered(lambda a: a.round == self.round and a.state == "approved")
-        if user in same_round.decided_by_id:
-            return False  # each level is decided by someone else
-        if self.approver_user_id:
-            return user == self.approver_user_id
-        return self.approver_group_id in user.groups_id and (
-            not self.initiation_id.company_id or self.initiation_id.company_id in user.company_ids)

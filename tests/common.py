@@ -185,6 +185,7 @@ class SpmVisitCommon(SpmGateCommon):
         vals.update(values)
         return cls.env["spm.visit"].with_user(user).with_context(allowed_company_ids=cls.company.ids).create(vals)
 
+
 class SpmProjectCommon(SpmCommon):
     """A delivery project of the east team in its first stage (执行): project manager 王磊, director
     周敏, the customer's contact 张明, the charter's criteria, two milestones and a confirmed 50/50
@@ -303,3 +304,56 @@ class SpmProjectCommon(SpmCommon):
         self.env.flush_all()
         self.cr.execute("UPDATE project_project SET stage_id = %s WHERE id = %s", [stage.id, project.id])
         self.env.invalidate_all()
+
+
+class SpmMonitoringCommon(SpmGateCommon):
+    """A delivery project made by an approved office-level initiation (立项): salesperson 王磊 of the east
+    team requests it with a cost budget, the team leader 陈强 approves it; 王磊 is its project manager
+    and 陈强 its monitor."""
+
+    @classmethod
+    def _approved_project(cls, name="滨江一院停车场出入口改造", budget=1_000_000, user=None, team=None, **values):
+        user = user or cls.user_sales_east
+        lead = cls._create_lead(name, user=user, team=team, expected_revenue=3_800_000, partner_id=cls.contact.id,
+                                **values)
+        request = cls.env["spm.initiation"].with_user(user).create({
+            "lead_id": lead.id, "budget": budget, "date_start": "2026-12-01", "date_end": "2027-03-31",
+        })
+        request.with_user(user).action_submit()
+        request.with_user(lead.team_id.user_id).action_approve("同意")
+        return lead.with_env(cls.env), request.project_id.with_env(cls.env)
+
+
+class SpmWeeklyReportCommon(SpmMonitoringCommon):
+    """The project of an initiation planned from 2026-12-01: its first milestone (需求调研) and its three
+    tasks are due on Monday 2026-12-21 (ISO week 2026-W52). In that week one task is done, the milestone
+    reached, an issue is open and escalated, a 4×4 risk is open, 300,000 of costs are booked and an
+    installment of 250,000 falls due."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lead, cls.project = cls._approved_project(budget=1_000_000)
+        project = cls.project
+        cls.milestone = project.milestone_ids.sorted("deadline")[0]
+        cls.milestone.is_reached = True
+        week_tasks = project.task_ids.filtered(lambda t: t.milestone_id == cls.milestone)
+        week_tasks[0].state = "1_done"
+        cls.issue = cls.env["project.task"].create({
+            "name": "HIS 接口文档未提供", "project_id": project.id, "spm_is_issue": True,
+            "spm_issue_date": fields.Datetime.now() - timedelta(days=4)})
+        cls.env["project.task"]._cron_spm_escalate_issues()
+        cls.risk = cls.env["spm.risk"].create({"name": "道闸设备到货延迟", "project_id": project.id,
+                                               "lead_id": cls.lead.id, "probability": 4, "impact": 4})
+        cls.env["account.analytic.line"].create({"name": "实施人工", "account_id": project.account_id.id,
+                                                 "amount": -300_000, "company_id": cls.company.id})
+        product = cls.env["product.product"].create({"name": "停车系统集成", "type": "service",
+                                                     "invoice_policy": "order", "company_id": cls.company.id})
+        order = cls.env["sale.order"].create({
+            "partner_id": cls.customer.id, "company_id": cls.company.id, "project_id": project.id,
+            "order_line": [Command.create({"product_id": product.id, "price_unit": 1_000_000,
+                                           "tax_id": [Command.clear()]})]})
+        order.action_confirm()
+        cls.env["spm.collection.line"].create({
+            "project_id": project.id, "sale_order_id": order.id, "name": "预付款", "percent": 25,
+            "amount": 250_000, "trigger": "date", "trigger_date": "2026-12-24"})

@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
 
-from .common import SpmGateCommon, SpmProjectCommon, SpmVisitCommon
+from .common import SpmGateCommon, SpmProjectCommon, SpmVisitCommon, SpmWeeklyReportCommon
 
 
 def pdf_text(pdf):
@@ -160,3 +160,29 @@ class TestDeliveryReports(HttpCase, SpmProjectCommon):
                                 data={"spm_archive": True})
         self.assertIn("成员评价保密", archived)
         self.assertNotIn("组织有力", archived)
+
+
+@tagged("post_install", "-at_install")
+class TestWeeklyReportPdf(HttpCase, SpmWeeklyReportCommon):
+    """The 周进度报告 prints in the project manager's language, Chinese, with searchable text."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not shutil.which("pdftotext"):
+            raise RuntimeError("pdftotext (Debian poppler-utils) is needed to read the PDFs back")
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["sales_project_management"], ["zh_CN"], overwrite=True)
+        cls.user_sales_east.lang = "zh_CN"
+
+    def test_weekly_report_pdf_in_chinese(self):
+        report = self.env["project.update"].with_user(self.user_sales_east).with_context(lang="zh_CN").create({
+            "project_id": self.project.id, "date": "2026-12-23",
+            "spm_summary": "<p>完成现场踏勘和需求确认</p>", "spm_next_week_plan": "<p>管线施工</p>"})
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True, lang="zh_CN")
+        pdf, kind = Report._render_qweb_pdf("sales_project_management.action_report_spm_weekly_report", report.ids)
+        self.assertEqual(kind, "pdf")
+        text = pdf_text(pdf)
+        for expected in ("周进度报告", "2026-W52", self.project.name, "王磊", "本周", "下周计划",
+                         "完成现场踏勘和需求确认", "管线施工", self.issue.name, self.risk.name, "未解决问题", "高风险"):
+            self.assertIn(expected, text)

@@ -90,6 +90,38 @@ class TestTours(HttpCase):
         self.assertEqual(line.invoice_ids.invoice_line_ids.name, f"验收款 · {line.sale_order_id.name}")
         self.assertGreaterEqual(line.invoice_ids.invoice_date_due, line.invoice_ids.invoice_date)
 
+    def _spm_project(self, salesperson, name, budget=1_000_000):
+        """A delivery project approved by the tour manager, leader of the salesperson's team."""
+        team = self.env["crm.team"].create({"name": "华东大区", "user_id": self.manager.id,
+                                            "member_ids": [(4, salesperson.id)]})
+        lead = self.env["crm.lead"].create({"name": name, "type": "opportunity", "user_id": salesperson.id,
+                                            "team_id": team.id, "expected_revenue": 1_000_000})
+        request = self.env["spm.initiation"].with_user(salesperson).create({"lead_id": lead.id, "budget": budget})
+        request.with_user(salesperson).action_submit()
+        request.with_user(self.manager).action_approve()
+        return lead, request.project_id
+
+    def test_manager_approves_a_change_request(self):
+        salesperson = mail_new_test_user(self.env, login="spm_tour_pm", name="黄涛", lang="zh_CN",
+                                         groups=f"base.group_user,{MODULE}.group_spm_user")
+        _lead, project = self._spm_project(salesperson, "变更审批测试项目")
+        change = self.env["spm.change.request"].with_user(salesperson).create({
+            "project_id": project.id, "change_type": "budget", "budget_delta": 300_000,
+            "description": "增加急诊车道", "reason": "院方新增需求"})
+        change.with_user(salesperson).action_submit()
+        self.start_tour("/odoo", "spm_change_request_tour", login="spm_tour_manager")
+        self.assertEqual(change.state, "approved")
+        self.assertEqual(change.approval_ids.comment, "同意追加预算")
+        self.assertEqual(project.spm_budget, 1_300_000)
+
+    def test_high_risk_on_the_project_board(self):
+        salesperson = mail_new_test_user(self.env, login="spm_tour_pm2", name="黄涛", lang="zh_CN",
+                                         groups=f"base.group_user,{MODULE}.group_spm_user")
+        lead, project = self._spm_project(salesperson, "风险看板测试项目")
+        self.env["spm.risk"].with_user(salesperson).create({
+            "name": "设备到货延迟", "lead_id": lead.id, "project_id": project.id, "probability": 4, "impact": 4})
+        self.start_tour("/odoo", "spm_project_risk_tour", login="spm_tour_pm2")
+
 
 @tagged("post_install", "-at_install")
 class TestDeliveryTours(HttpCase, SpmProjectCommon):

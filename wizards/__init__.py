@@ -1,5 +1,7 @@
 from . import (
     crm_lead_lost,
+    spm_approval_decision_mixin,
+    spm_change_request_decision_wizard,
     spm_collection_plan_wizard,
     spm_gate_blocker_report,
     spm_gate_override_wizard,

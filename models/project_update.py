@@ -1,0 +1,244 @@
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.addons.project.models.project_task import CLOSED_STATES
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# the week's figures, compiled when the report is created (or refreshed), never typed
+FIGURE_FIELDS = {
+    "spm_milestone_due_count", "spm_milestone_reached_count", "spm_task_planned_count", "spm_task_done_count",
+    "spm_issue_open_count", "spm_issue_escalated_count", "spm_risk_high_count", "spm_budget", "spm_cost_actual",
+    "spm_cost_ratio", "spm_collection_due", "spm_collection_received", "spm_sent_date",
+}
+
+
+def iso_week(day):
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_bounds(day):
+    start = day - timedelta(days=day.weekday())
+    return start, start + timedelta(days=6)
+
+
+class ProjectUpdate(models.Model):
+    """周进度报告: the project update of a sales project is its weekly progress report, one per ISO
+    week, pre-filled with the week's figures when created; it prints as a PDF and is mailed to the
+    project team and the monitors (监控人)."""
+    _inherit = "project.update"
+
+    spm_week = fields.Char(
+        "Week", compute="_compute_spm_week", store=True, index="btree_not_null",
+        help="ISO week of the update's date (e.g. 2026-W47), for the sales projects: one report per week.")
+    spm_week_start = fields.Date("Week From", compute="_compute_spm_week", store=True)
+    spm_week_end = fields.Date("Week To", compute="_compute_spm_week", store=True)
+    spm_currency_id = fields.Many2one(related="project_id.currency_id", string="Currency")
+    spm_milestone_due_count = fields.Integer("Milestones Due", readonly=True)
+    spm_milestone_reached_count = fields.Integer("Milestones Reached", readonly=True,
+                                                 help="Of the milestones due this week.")
+    spm_task_planned_count = fields.Integer("Tasks Planned", readonly=True, help="Tasks due this week.")
+    spm_task_done_count = fields.Integer("Tasks Done", readonly=True, help="Of the tasks due this week.")
+    spm_issue_open_count = fields.Integer("Open Issues", readonly=True)
+    spm_issue_escalated_count = fields.Integer("Escalated Issues", readonly=True)
+    spm_risk_high_count = fields.Integer("Open High Risks", readonly=True)
+    spm_budget = fields.Monetary("Budget", readonly=True, currency_field="spm_currency_id")
+    spm_cost_actual = fields.Monetary("Actual Cost", readonly=True, currency_field="spm_currency_id")
+    spm_cost_ratio = fields.Float("Cost / Budget (%)", readonly=True)
+    spm_collection_due = fields.Monetary("Collections Due", readonly=True, currency_field="spm_currency_id",
+                                         help="Installments of the payment plan due this week.")
+    spm_collection_received = fields.Monetary("Received", readonly=True, currency_field="spm_currency_id",
+                                              help="Payments received on the project's installments this week.")
+    spm_summary = fields.Html("This Week", help="What was done this week, written by the project manager.")
+    spm_next_week_plan = fields.Html("Next Week's Plan")
+    spm_sent_date = fields.Datetime("Sent On", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("spm_week_unique", "UNIQUE(project_id, spm_week)", "A sales project has one weekly report per week."),
+    ]
+
+    @api.depends("date", "project_id")
+    def _compute_spm_week(self):
+        for update in self:
+            if update.date and update.project_id.sudo()._spm_is_sales_project():
+                update.spm_week = iso_week(update.date)
+                update.spm_week_start, update.spm_week_end = week_bounds(update.date)
+            else:
+                update.spm_week = update.spm_week_start = update.spm_week_end = False
+
+    def _spm_check_one_per_week(self, project, day, exclude=None):
+        """Refused before writing (the unique index would only say it in the database's words)."""
+        week = iso_week(day)
+        domain = [("project_id", "=", project.id), ("spm_week", "=", week)]
+        if exclude:
+            domain.append(("id", "not in", exclude.ids))
+        if self.sudo().search_count(domain, limit=1):
+            raise ValidationError(self.env._("%(project)s already has its weekly report for %(week)s.",
+                                             project=project.name, week=week))
+
+    # ------------------------------------------------------------
+    # Pre-filling
+    # ------------------------------------------------------------
+
+    @api.model
+    def default_get(self, fields_list):
+        result = super().default_get(fields_list)
+        project = self.env["project.project"].browse(result.get("project_id"))
+        if project and project._spm_is_sales_project():
+            day = fields.Date.to_date(result.get("date")) or fields.Date.context_today(self)
+            if "name" in fields_list and not result.get("name"):
+                result["name"] = self.env._("Weekly Report %s", iso_week(day))
+            if "progress" in fields_list:
+                result["progress"] = self._spm_week_values(project.sudo(), day)["progress"]
+        return result
+
+    @api.model
+    def _build_description(self, project):
+        if not project._spm_is_sales_project():
+            return super()._build_description(project)
+        return self._spm_render_description(project, fields.Date.context_today(self))
+
+    @api.model
+    def _spm_render_description(self, project, day):
+        values = self._spm_week_values(project.sudo(), day)
+        return self.env["ir.qweb"]._render("sales_project_management.project_update_spm_description", values)
+
+    @api.model
+    def _spm_week_values(self, project, day):
+        """The project's figures of the ISO week of ``day``, and the records behind them."""
+        start, end = week_bounds(day)
+        begin, finish = datetime.combine(start, time.min), datetime.combine(end, time.max)
+        milestones = self.env["project.milestone"].sudo().search(
+            [("project_id", "=", project.id), ("deadline", ">=", start), ("deadline", "<=", end)])
+        tasks = self.env["project.task"].sudo().search([("project_id", "=", project.id), ("spm_is_issue", "=", False)])
+        planned = tasks.filtered(lambda t: t.date_deadline and begin <= t.date_deadline <= finish)
+        issues = self.env["project.task"].sudo().search(
+            [("project_id", "=", project.id), ("spm_is_issue", "=", True), ("state", "not in", list(CLOSED_STATES))],
+            order="spm_escalation_level desc, spm_issue_date")
+        risks = project.spm_risk_ids.filtered(lambda r: r.state == "open" and r.level == "high")
+        installments = project.spm_collection_line_ids.filtered(
+            lambda line: not line.is_cancelled and line.due_date and start <= line.due_date <= end)
+        receipts = self.env["spm.collection.receipt"].sudo().search(
+            [("project_id", "=", project.id), ("date", ">=", start), ("date", "<=", end)])
+        done = tasks.filtered(lambda t: t.state == "1_done")
+        return {
+            "project": project,
+            "week": iso_week(day),
+            "week_start": start,
+            "week_end": end,
+            "milestones": milestones,
+            "milestones_reached": milestones.filtered("is_reached"),
+            "tasks_planned": planned,
+            "tasks_done": planned.filtered(lambda t: t.state == "1_done"),
+            "progress": round(100 * len(done) / len(tasks)) if tasks else 0,
+            "issues": issues,
+            "risks": risks,
+            "budget": project.spm_budget,
+            "cost": project.spm_cost_actual,
+            "cost_ratio": project.spm_cost_ratio,
+            "collection_due": sum(installments.mapped("amount_company")),
+            "collection_received": sum(receipts.mapped("amount_company")),
+            "currency": project.currency_id,
+        }
+
+    def _spm_figures(self):
+        self.ensure_one()
+        values = self._spm_week_values(self.project_id.sudo(), self.date)
+        return {
+            "spm_milestone_due_count": len(values["milestones"]),
+            "spm_milestone_reached_count": len(values["milestones_reached"]),
+            "spm_task_planned_count": len(values["tasks_planned"]),
+            "spm_task_done_count": len(values["tasks_done"]),
+            "spm_issue_open_count": len(values["issues"]),
+            "spm_issue_escalated_count": len(values["issues"].filtered(lambda t: t.spm_escalation_level != "0")),
+            "spm_risk_high_count": len(values["risks"]),
+            "spm_budget": values["budget"],
+            "spm_cost_actual": values["cost"],
+            "spm_cost_ratio": values["cost_ratio"],
+            "spm_collection_due": values["collection_due"],
+            "spm_collection_received": values["collection_received"],
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Project = self.env["project.project"]
+        weeks = set()
+        for vals in vals_list:
+            if not self.env.su:
+                for name in FIGURE_FIELDS:
+                    vals.pop(name, None)
+            project = Project.browse(vals.get("project_id") or self.env.context.get("default_project_id"))
+            if project and project.sudo()._spm_is_sales_project():
+                day = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
+                if (project.id, iso_week(day)) in weeks:
+                    raise ValidationError(self.env._("%(project)s already has its weekly report for %(week)s.",
+                                                     project=project.name, week=iso_week(day)))
+                weeks.add((project.id, iso_week(day)))
+                self._spm_check_one_per_week(project, day)
+                vals.setdefault("name", self.env._("Weekly Report %s", iso_week(day)))
+                vals.setdefault("status", project.last_update_status if project.last_update_status != "to_define"
+                                else "on_track")
+                if not vals.get("description"):
+                    vals["description"] = self._spm_render_description(project, day)
+        updates = super().create(vals_list)
+        for update in updates.filtered("spm_week"):
+            update.sudo().write(update._spm_figures())
+        return updates
+
+    def write(self, vals):
+        if not self.env.su and FIGURE_FIELDS & set(vals):
+            raise AccessError(self.env._("The figures of a weekly report are compiled from the project; use "
+                                         "“Refresh Figures”."))
+        if {"date", "project_id"} & set(vals):
+            for update in self:
+                project = self.env["project.project"].browse(vals.get("project_id", update.project_id.id))
+                day = fields.Date.to_date(vals.get("date", update.date))
+                if day and project.sudo()._spm_is_sales_project():
+                    self._spm_check_one_per_week(project, day, exclude=self)
+        res = super().write(vals)
+        if "date" in vals:
+            for update in self.filtered("spm_week"):
+                update.sudo().write(update._spm_figures())
+        return res
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def _spm_check_author(self):
+        """The project's team (or a manager) refreshes and sends its weekly reports."""
+        if self.filtered(lambda u: not u.spm_week):
+            raise UserError(self.env._("Only the weekly report of a sales project can be refreshed or sent."))
+        self.project_id._spm_check_team(
+            lambda names: self.env._("Only the team of the project %s sends its weekly reports.", names))
+
+    def action_spm_refresh(self):
+        """Compile the week's figures again (before sending)."""
+        self._spm_check_author()
+        for update in self:
+            update.sudo().write(update._spm_figures())
+        return True
+
+    def _spm_recipients(self):
+        """The project team (its internal members, the monitors among them) and the project manager."""
+        self.ensure_one()
+        project = self.project_id.sudo()
+        users = (project.spm_member_ids.user_id | project.user_id).filtered(lambda u: u.active and not u.share)
+        return users.partner_id.filtered("email")
+
+    def action_spm_send(self):
+        """Mail the report (PDF attached) to the project team and the monitors: queued mail.mail."""
+        self._spm_check_author()
+        template = self.env.ref("sales_project_management.mail_template_spm_weekly_report")
+        for update in self:
+            partners = update._spm_recipients()
+            if not partners:
+                raise UserError(self.env._("The project %s has no team member with an email address to send its "
+                                           "weekly report to.", update.project_id.name))
+            template.send_mail(update.id, email_values={"recipient_ids": [(6, 0, partners.ids)]})
+            update.sudo().spm_sent_date = fields.Datetime.now()
+            update.message_post(body=Markup("<p>%s</p>") % self.env._(
+                "Weekly report sent to %s.", ", ".join(partners.mapped("name"))))
+        return True

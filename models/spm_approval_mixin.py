@@ -1,0 +1,213 @@
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .spm_translation import copy_translations
+
+MANAGER_GROUP = "sales_project_management.group_spm_manager"
+
+
+class SpmApprovalMixin(models.AbstractModel):
+    """A request approved level by level along the approval chain of a grade (``spm.approval.step``).
+
+    The chain is frozen at submission into approval lines (``approval_ids``, a model inheriting
+    ``spm.approval.line.mixin``); every decision goes through ``_spm_decide``, which locks the
+    request so that one step is decided exactly once, by its approver: never the requester, and
+    nobody for two levels of one round.
+
+    A model using it declares ``user_id`` (the requester), ``company_id``, ``state`` (with
+    ``submitted``), ``approval_ids``, ``current_approval_id`` and ``can_decide`` (both computed by
+    ``_compute_current_approval``), and implements ``_spm_approval_team``, ``_spm_approval_subject``,
+    ``_spm_chain_approved`` and ``_spm_chain_refused``.
+    """
+    _name = "spm.approval.mixin"
+    _description = "Approval Chain"
+
+    # xmlid of the approvers' activity type, and the decision wizard of the model
+    _spm_activity_type = None
+    _spm_decision_wizard = None
+
+    def _spm_line_parent(self):
+        """Name of the approval lines' many2one to their request."""
+        return self._fields["approval_ids"].inverse_name
+
+    def _spm_lines(self):
+        return self.env[self._fields["approval_ids"].comodel_name]
+
+    @api.depends("approval_ids.state", "state")
+    @api.depends_context("uid")
+    def _compute_current_approval(self):
+        for request in self:
+            pending = request.approval_ids.filtered(lambda a: a.state == "pending").sorted("sequence")[:1]
+            request.current_approval_id = pending if request.state == "submitted" else False
+            request.can_decide = bool(request.current_approval_id) and request.current_approval_id._spm_can_act(
+                self.env.user)
+
+    def _search_can_decide(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        user, parent = self.env.user, self._spm_line_parent()
+        lines = self._spm_lines().sudo().search([
+            ("state", "=", "pending"), (f"{parent}.state", "=", "submitted"),
+            (f"{parent}.user_id", "!=", user.id),
+            "|", ("approver_user_id", "=", user.id), ("approver_group_id", "in", user.groups_id.ids),
+        ])
+        ids = [line[parent].id for line in lines
+               if line[parent].current_approval_id == line and line._spm_can_act(user)]
+        return [("id", "in" if (operator == "=") == value else "not in", ids)]
+
+    # ------------------------------------------------------------
+    # Hooks of the model
+    # ------------------------------------------------------------
+
+    def _spm_approval_team(self):
+        """The sales team whose leader decides the steps of type “team leader”."""
+        raise NotImplementedError
+
+    def _spm_approval_subject(self):
+        """What the request is about, named in messages (the opportunity, the project)."""
+        raise NotImplementedError
+
+    def _spm_chain_approved(self, now):
+        """The last step was approved: the request takes effect (called in sudo)."""
+        raise NotImplementedError
+
+    def _spm_chain_refused(self, decision, comment, now):
+        """A step was rejected or returned: the request ends or goes back (called in sudo)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------
+    # The chain
+    # ------------------------------------------------------------
+
+    def _spm_start_round(self, grade, values):
+        """Submit: freeze the chain of ``grade`` into a new round of approval lines written with the
+        request's own ``values`` (state, dates), and give the first approvers an activity."""
+        self.ensure_one()
+        if not grade.approval_step_ids:
+            raise UserError(self.env._("The grade “%s” has no approval chain.", grade.name))
+        lines = [self._spm_resolve_step(step) for step in grade.approval_step_ids]
+        # the chain is frozen by the workflow, not by the user
+        self.sudo().write(dict(values, approval_ids=[Command.create(line) for line in lines]))
+        new_round = max(self.approval_ids.mapped("round"))
+        for line in self.approval_ids.filtered(lambda a, r=new_round: a.round == r and a.step_id):
+            copy_translations(line.step_id, "name", line.sudo(), "name")
+        self.message_post(body=self.env._("Submitted for approval (%(grade)s, %(count)s steps).",
+                                          grade=grade.name, count=len(lines)))
+        self._spm_schedule_activities()
+
+    def _spm_resolve_step(self, step):
+        """The frozen approval line of a chain step: who may decide it, for this request."""
+        self.ensure_one()
+        round_ = max(self.approval_ids.mapped("round") or [0]) + 1
+        values = {"step_id": step.id, "name": step.name, "sequence": step.sequence, "round": round_,
+                  "state": "pending"}
+        user = self.env["res.users"]
+        if step.approver_type == "team_leader":
+            user = self._spm_approval_team().user_id
+            if not user:
+                raise UserError(self.env._("The sales team of “%s” has no leader to approve it.",
+                                           self._spm_approval_subject()))
+        elif step.approver_type == "user":
+            user = step.user_id
+        if user and user == self.user_id:
+            # nobody approves their own request: the step goes to the managers instead
+            values["approver_group_id"] = self.env.ref(MANAGER_GROUP).id
+        elif user:
+            values["approver_user_id"] = user.id
+        else:
+            values["approver_group_id"] = step.group_id.id
+        return values
+
+    def _spm_lock(self):
+        """Take the request for this transaction; a concurrent decision fails at once, clearly."""
+        self.env.cr.execute(SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE SKIP LOCKED",
+                                SQL.identifier(self._table), tuple(self.ids)))
+        if len(self.env.cr.fetchall()) != len(self):
+            raise UserError(self.env._("Another approver is deciding %s right now. Reload it and try again.",
+                                       ", ".join(self.mapped("name"))))
+        self.invalidate_recordset()
+        self.approval_ids.invalidate_recordset()
+
+    def _spm_decide(self, decision, comment=None, approval_id=None):
+        """Record a decision on the current step; ``approval_id``, when given, is the step the
+        decider saw: the decision is refused if another step is current by now."""
+        self.ensure_one()
+        if decision in ("rejected", "returned") and not (comment or "").strip():
+            raise UserError(self.env._("Give a comment to reject or return %s.", self.name))
+        if approval_id is not None and (not isinstance(approval_id, int) or isinstance(approval_id, bool)):
+            raise UserError(self.env._("The approval step to decide is given by its id."))
+        self._spm_lock()
+        if self.state != "submitted" or not self.current_approval_id:
+            raise UserError(self.env._("%s is not waiting for a decision any more.", self.name))
+        line = self.current_approval_id
+        if approval_id is not None and line.id != approval_id:
+            seen = self._spm_lines().sudo().browse(approval_id).exists()
+            raise UserError(self.env._(
+                "The step “%(seen)s” of %(request)s has been decided meanwhile; the request now waits for “%(step)s”. "
+                "Reload it and decide again.", seen=seen.name or approval_id, request=self.name, step=line.name))
+        if not line._spm_can_act(self.env.user):
+            raise AccessError(self.env._("You are not the approver of the current step “%(step)s” of %(request)s.",
+                                         step=line.name, request=self.name))
+        now = fields.Datetime.now()
+        line.sudo().write({"state": decision, "comment": comment or False, "decided_by_id": self.env.uid,
+                           "date": now})
+        labels = dict(line._fields["state"]._description_selection(self.env))
+        body = Markup("<p><b>%s</b> — %s</p>") % (line.name, labels[decision])
+        if comment:
+            body += Markup("<p>%s</p>") % comment
+        self.sudo().message_post(body=body, author_id=self.env.user.partner_id.id,
+                                 subtype_xmlid="mail.mt_comment")
+        self._spm_close_activities()
+        if decision == "approved":
+            if self.current_approval_id:
+                self._spm_schedule_activities()
+            else:
+                self.sudo()._spm_chain_approved(now)
+        else:
+            self.approval_ids.filtered(lambda a: a.state == "pending").sudo().write({"state": "skipped"})
+            self.sudo()._spm_chain_refused(decision, comment, now)
+        return True
+
+    def action_approve(self, comment=None, approval_id=None):
+        return self._spm_decide("approved", comment, approval_id)
+
+    def action_reject(self, comment=None, approval_id=None):
+        return self._spm_decide("rejected", comment, approval_id)
+
+    def action_open_decision(self):
+        self.ensure_one()
+        wizard = self.env[self._spm_decision_wizard]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Decide"),
+            "res_model": wizard._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {f"default_{wizard._spm_request_field}": self.id,
+                        "default_approval_id": self.current_approval_id.id,
+                        "default_decision": self.env.context.get("spm_decision", "approved")},
+        }
+
+    # ------------------------------------------------------------
+    # Activities
+    # ------------------------------------------------------------
+
+    def _spm_schedule_activities(self):
+        for request in self.sudo():
+            line = request.current_approval_id
+            users = line._spm_approver_users().filtered(line._spm_can_act)
+            for user in users:
+                request.activity_schedule(
+                    self._spm_activity_type, user_id=user.id,
+                    summary=self.env._("Approve %(request)s: %(step)s", request=request.name, step=line.name))
+
+    def _spm_close_activities(self):
+        activity_type = self.env.ref(self._spm_activity_type)
+        activities = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        mine = activities.filtered(lambda a: a.user_id == self.env.user)
+        if mine:
+            mine.action_feedback(feedback=self.env._("Decided"))
+        (activities - mine).exists().unlink()
