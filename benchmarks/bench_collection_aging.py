@@ -41,22 +41,21 @@ variant (15); ``--explain`` also prints the SQL the ORM generated and ``EXPLAIN 
 of it and of the hand-written query; ``--strict`` exits with status 1 when the ratio exceeds the goal.
 """
 
-import argparse
-import contextlib
-import gc
-import logging
-import os
-import statistics
 import sys
 import time
-from datetime import timedelta
+
+from common import (
+    alternate,
+    argument_parser,
+    captured_sql,
+    make_collection_projects,
+    odoo_cursor,
+    superuser_env,
+    user_env,
+)
 
 import odoo
-from odoo import Command, api, fields
-from odoo.modules.registry import Registry
-from odoo.tools import config
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOAL = 2.0
 BENCH_PREFIX = "BENCH "
 PROJECT_PREFIX = "BENCH 项目 "
@@ -85,22 +84,11 @@ HAND_SQL = """
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-d", "--database", required=True, help="database with sales_project_management and its demo")
-    parser.add_argument("--addons-path", help="Odoo addons path (default: the one `make test` uses)")
+    parser = argument_parser(__doc__, "database with sales_project_management and its demo")
     parser.add_argument("--lines", type=int, default=100_000, help="minimum number of collection lines (100000)")
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each variant (15)")
     parser.add_argument("--explain", action="store_true", help="print the ORM's SQL and EXPLAIN ANALYZE of both")
-    parser.add_argument("--strict", action="store_true", help="exit with status 1 when the ratio exceeds the goal")
     return parser.parse_args(argv)
-
-
-def default_addons_path():
-    sys.path.insert(0, os.path.join(REPO, "tools"))
-    from spmctl import addons_path
-
-    return addons_path(os.path.dirname(os.path.abspath(odoo.__file__)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,61 +102,13 @@ def ensure_orm_lines(env, company):
         return
     print(f"making {ORM_ORDERS} projects, orders, plans, invoices and payments through the ORM ...", flush=True)
     started = time.perf_counter()
-    env = env(context=dict(env.context, allowed_company_ids=company.ids, tracking_disable=True,
-                           mail_create_nolog=True, mail_notrack=True, mail_auto_subscribe_no_notify=True))
-    ref = env.ref
-    today = fields.Date.context_today(env["spm.collection.line"])
-    sellers = [env["res.users"].search([("login", "=", login)]) for login in SALESPEOPLE]
-    customers = [ref(f"sales_project_management.{xmlid}") for xmlid in CUSTOMERS]
-    grades = [ref(f"sales_project_management.{xmlid}") for xmlid in ("grade_office", "grade_department")]
-    accountant = env["res.users"].search([("login", "=", "spm_accountant")])
-    product = env["product.product"].create({
-        "name": f"{BENCH_PREFIX}系统集成服务", "type": "service", "invoice_policy": "order", "list_price": 1_000_000,
-        "taxes_id": [Command.clear()], "company_id": company.id,
-    })
-    plans = []
-    for k in range(ORM_ORDERS):
-        seller, customer = sellers[k % len(sellers)], customers[k % len(customers)]
-        signed = today - timedelta(days=30 + 30 * k)
-        project = env["project.project"].create({
-            "name": f"{PROJECT_PREFIX}{k + 1:02d}", "company_id": company.id, "user_id": seller.id,
-            "partner_id": customer.id, "spm_grade_id": grades[k % len(grades)].id, "date_start": signed,
-        })
-        order = env["sale.order"].create({
-            "partner_id": customer.id, "company_id": company.id, "user_id": seller.id, "project_id": project.id,
-            "date_order": fields.Datetime.to_datetime(signed), "client_order_ref": f"{BENCH_PREFIX}{k + 1:02d}",
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1,
-                                           "price_unit": 200_000 * (1 + (k * 7) % 25), "tax_id": [Command.clear()]})],
-        })
-        order.action_confirm()
-        env["spm.collection.line"].create([
-            {"project_id": project.id, "sale_order_id": order.id, "sequence": 10 * (i + 1), "name": name,
-             "percent": percent, "trigger": "date", "trigger_date": signed + timedelta(days=days)}
-            for i, (name, percent, days) in enumerate([("预付款", 30, 0), ("到货款", 30, 90), ("验收款", 30, 180),
-                                                       ("质保金", 10, 365)])
-        ])
-        project.action_spm_confirm_collection_plan()
-        plans.append(project)
-    env.flush_all()
-
-    invoices = env["account.move"]
-    due_lines = env["spm.collection.line"].search([("project_id", "in", [p.id for p in plans]),
-                                                   ("state", "=", "to_invoice")], order="project_id, sequence")
-    for n, line in enumerate(due_lines):
-        if n % 5 == 4:
-            continue  # some stay to invoice
-        invoices += line.with_user(accountant).action_create_invoice().sudo()
-    for n, invoice in enumerate(invoices):
-        if n % 3 == 2:
-            continue  # not paid yet
-        amount = invoice.amount_total if n % 3 == 0 else invoice.currency_id.round(invoice.amount_total / 2)
-        env["account.payment.register"].with_user(accountant).with_context(
-            active_model="account.move", active_ids=invoice.ids).create({
-                "amount": amount, "payment_date": min(today, invoice.invoice_date_due or today),
-            })._create_payments()
-    env.flush_all()
+    projects = make_collection_projects(
+        env, company, count=ORM_ORDERS, prefix=PROJECT_PREFIX, salespeople=SALESPEOPLE, customers=CUSTOMERS,
+        plan=[("预付款", 30, 0), ("到货款", 30, 90), ("验收款", 30, 180), ("质保金", 10, 365)],
+        invoice_every=5, pay=True)
     env.cr.commit()
-    print(f"made {len(plans) * 4} installments, {len(invoices)} invoices in "
+    invoices = projects.spm_collection_line_ids.invoice_ids
+    print(f"made {len(projects) * 4} installments, {len(invoices)} invoices in "
           f"{time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -341,51 +281,16 @@ def check_same(orm, sql):
 
 def measure(env, Analysis, company_ids, runs):
     cr = env.cr
-    for _warm_up in range(3):
-        orm_pivot(env, Analysis)
-        sql_pivot(cr, company_ids)
     groups, rows, amount = check_same(orm_groups(orm_pivot(env, Analysis)), sql_groups(sql_pivot(cr, company_ids)))
-    samples = {"orm": [], "sql": []}
-    queries = []
-    gc.collect()
-    for run in range(runs):
-        for name in ("orm", "sql") if run % 2 == 0 else ("sql", "orm"):
-            if name == "orm":
-                count, started = cr.sql_log_count, time.perf_counter()
-                orm_pivot(env, Analysis)
-                samples["orm"].append(time.perf_counter() - started)
-                queries.append(cr.sql_log_count - count)
-            else:
-                started = time.perf_counter()
-                sql_pivot(cr, company_ids)
-                samples["sql"].append(time.perf_counter() - started)
-    return ({name: statistics.median(values) for name, values in samples.items()}, statistics.median(queries),
-            (groups, rows, amount))
 
+    def timed(function):
+        count, started = cr.sql_log_count, time.perf_counter()
+        function()
+        return time.perf_counter() - started, cr.sql_log_count - count
 
-class _Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.queries = []
-
-    def emit(self, record):
-        self.queries.append(record.getMessage().split("query: ", 1)[-1])
-
-
-@contextlib.contextmanager
-def captured_sql():
-    """Collect the SQL the cursor runs (odoo.sql_db logs every query at the debug level)."""
-    logger = logging.getLogger("odoo.sql_db")
-    handler, level, propagate = _Capture(), logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
-    try:
-        yield handler.queries
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = propagate
+    times, queries = alternate({"orm": lambda: timed(lambda: orm_pivot(env, Analysis)),
+                                "sql": lambda: timed(lambda: sql_pivot(cr, company_ids))}, runs)
+    return times, queries["orm"], (groups, rows, amount)
 
 
 def explain(env, Analysis, company_ids):
@@ -409,30 +314,22 @@ def explain(env, Analysis, company_ids):
 
 def main(argv=None):
     args = parse_args(argv)
-    config.parse_config(["-d", args.database, "--addons-path", args.addons_path or default_addons_path(),
-                         "--log-level", "warn"], setup_logging=True)
-    registry = Registry(args.database)
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with odoo_cursor(args.database, args.addons_path) as cr:
+        env = superuser_env(cr)
         company = env.ref("sales_project_management.spm_company", raise_if_not_found=False)
         if not company:
             sys.exit("The database needs the addon's demo data (the company sales_project_management.spm_company).")
         ensure_lines(env, company, args.lines)
         data = describe_data(cr, company)
         accountant = env["res.users"].search([("login", "=", "spm_accountant")])
-        context = {**env["res.users"].with_user(accountant).context_get(), "allowed_company_ids": company.ids}
-        user_env = api.Environment(cr, accountant.id, context)
-        Analysis = user_env["spm.collection.analysis"]
-        company_ids = user_env.companies.ids
+        accountant_env = user_env(env, accountant, company)
+        Analysis = accountant_env["spm.collection.analysis"]
+        company_ids = accountant_env.companies.ids
         print(f"aging pivot as {accountant.login}: read_group({MEASURES}, {GROUPBY}, lazy=False) "
               f"vs one SQL GROUP BY, {args.runs} runs each", flush=True)
-        times, queries, (groups, rows, amount) = measure(user_env, Analysis, company_ids, args.runs)
+        times, queries, (groups, rows, amount) = measure(accountant_env, Analysis, company_ids, args.runs)
         if args.explain:
-            explain(user_env, Analysis, company_ids)
-    finally:
-        cr.rollback()
-        cr.close()
+            explain(accountant_env, Analysis, company_ids)
 
     ratio = times["orm"] / times["sql"]
     print(f"""

@@ -17,18 +17,10 @@ Run it from the repository root against a database where the addon is installed:
     python3 benchmarks/bench_project_kanban.py -d spm_bench [--addons-path PATH] [--projects 10000]
 """
 
-import argparse
-import gc
-import statistics
 import sys
 import time
 
-from bench_stage_gates import default_addons_path, kanban_spec
-
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
-from odoo.tools import config
+from common import alternate, argument_parser, kanban_spec, odoo_cursor, superuser_env, user_env, without_addon
 
 GOAL = 1.25
 BENCH_PREFIX = "BENCH P "
@@ -37,13 +29,9 @@ BATCH = 500
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-d", "--database", required=True, help="database with sales_project_management installed")
-    parser.add_argument("--addons-path", help="Odoo addons path (default: the one `make test` uses)")
+    parser = argument_parser(__doc__)
     parser.add_argument("--projects", type=int, default=10_000, help="minimum number of sales projects (10000)")
     parser.add_argument("--runs", type=int, default=30, help="timed loads of each kanban variant (30)")
-    parser.add_argument("--strict", action="store_true", help="exit with status 1 when the ratio exceeds the goal")
     return parser.parse_args(argv)
 
 
@@ -126,11 +114,11 @@ def ensure_projects(env, wanted):
     return count + missing
 
 
-def measure(env, user_env, runs):
+def measure(env, as_user, runs):
     """Median time and queries of loading the first cards, with and without the addon's fields."""
-    addon_spec = kanban_spec(user_env, "project.project")
-    plain_spec = {name: value for name, value in addon_spec.items() if not name.startswith("spm_")}
-    Project = user_env["project.project"]
+    addon_spec = kanban_spec(as_user, "project.project")
+    plain_spec = without_addon(addon_spec)
+    Project = as_user["project.project"]
     domain = [("name", "like", BENCH_PREFIX)]
     order = "is_favorite desc, sequence, name, id"  # the kanban's default order
     cr = env.cr
@@ -144,38 +132,20 @@ def measure(env, user_env, runs):
             sys.exit(f"Fewer than {KANBAN_LIMIT} bench projects.")
         return elapsed, cr.sql_log_count - count
 
-    for _warm_up in range(3):
-        load(addon_spec)
-        load(plain_spec)
-    gc.collect()
-    samples = {"addon": [], "plain": []}
-    for run in range(runs):
-        for name in ("addon", "plain") if run % 2 == 0 else ("plain", "addon"):
-            samples[name].append(load(addon_spec if name == "addon" else plain_spec))
-    extra = sorted(set(addon_spec) - set(plain_spec))
-    return ({name: statistics.median(elapsed for elapsed, _count in values) for name, values in samples.items()},
-            {name: statistics.median(count for _elapsed, count in values) for name, values in samples.items()},
-            extra, len(addon_spec))
+    times, queries = alternate({"addon": lambda: load(addon_spec), "plain": lambda: load(plain_spec)}, runs)
+    return times, queries, sorted(set(addon_spec) - set(plain_spec)), len(addon_spec)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    config.parse_config(["-d", args.database, "--addons-path", args.addons_path or default_addons_path(),
-                         "--log-level", "warn"], setup_logging=True)
-    registry = Registry(args.database)
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with odoo_cursor(args.database, args.addons_path) as cr:
+        env = superuser_env(cr)
         total = ensure_projects(env, args.projects)
         admin = env.ref("base.user_admin")
-        user_env = api.Environment(cr, admin.id, env["res.users"].with_user(admin).context_get())
         print(f"kanban: {KANBAN_LIMIT} cards of {total} sales projects, {args.runs} loads per variant, as "
               f"{admin.login}", flush=True)
-        times, queries, extra, nfields = measure(env, user_env, args.runs)
+        times, queries, extra, nfields = measure(env, user_env(env, admin), args.runs)
         print(f"  {nfields} fields in the specification; the addon's: {', '.join(extra)}")
-    finally:
-        cr.rollback()
-        cr.close()
     ratio = times["addon"] / times["plain"]
     print(f"""
 sales projects in database: {total}

@@ -40,23 +40,16 @@ BUFFERS)`` of the ORM's achievement query and of the hand-written ones; ``--stri
 status 1 when the ratio exceeds the goal.
 """
 
-import argparse
-import contextlib
-import gc
-import logging
-import os
-import statistics
 import sys
 import time
 from collections import defaultdict
 from datetime import date
 
-import odoo
-from odoo import Command, api
-from odoo.modules.registry import Registry
-from odoo.tools import config
+from common import alternate, argument_parser, captured_sql, odoo_cursor, superuser_env, user_env
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import odoo
+from odoo import Command
+
 GOAL = 2.0
 LOGIN_PREFIX = "bench_spm_sales_"
 FIELDS = ["achieved_signed", "achieved_invoiced", "achieved_collected"]
@@ -93,25 +86,14 @@ HAND_SQL = {
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-d", "--database", required=True, help="database with sales_project_management and its demo")
-    parser.add_argument("--addons-path", help="Odoo addons path (default: the one `make test` uses)")
+    parser = argument_parser(__doc__, "database with sales_project_management and its demo")
     parser.add_argument("--persons", type=int, default=100, help="salespeople with a target (100)")
     parser.add_argument("--documents", type=int, default=100_000,
                         help="orders, invoices and receipts of each kind (100000)")
     parser.add_argument("--year", type=int, default=2026, help="year of the targets (2026)")
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each variant (15)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the queries")
-    parser.add_argument("--strict", action="store_true", help="exit with status 1 when the ratio exceeds the goal")
     return parser.parse_args(argv)
-
-
-def default_addons_path():
-    sys.path.insert(0, os.path.join(REPO, "tools"))
-    from spmctl import addons_path
-
-    return addons_path(os.path.dirname(os.path.abspath(odoo.__file__)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,50 +329,16 @@ def check_same(orm, sql):
 
 def measure(env, line_ids, params, year, runs):
     cr = env.cr
-    for _warm_up in range(3):
-        orm_read(env, line_ids)
-        sql_read(cr, params)
     totals = check_same(orm_sums(orm_read(env, line_ids)), sql_sums(sql_read(cr, params), year))
-    samples = {"orm": [], "sql": []}
-    queries = []
-    gc.collect()
-    for run in range(runs):
-        for name in ("orm", "sql") if run % 2 == 0 else ("sql", "orm"):
-            if name == "orm":
-                count, started = cr.sql_log_count, time.perf_counter()
-                orm_read(env, line_ids)
-                samples["orm"].append(time.perf_counter() - started)
-                queries.append(cr.sql_log_count - count)
-            else:
-                started = time.perf_counter()
-                sql_read(cr, params)
-                samples["sql"].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in samples.items()}, statistics.median(queries), totals
 
+    def timed(function):
+        count, started = cr.sql_log_count, time.perf_counter()
+        function()
+        return time.perf_counter() - started, cr.sql_log_count - count
 
-class _Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.queries = []
-
-    def emit(self, record):
-        self.queries.append(record.getMessage().split("query: ", 1)[-1])
-
-
-@contextlib.contextmanager
-def captured_sql():
-    """Collect the SQL the cursor runs (odoo.sql_db logs every query at the debug level)."""
-    logger = logging.getLogger("odoo.sql_db")
-    handler, level, propagate = _Capture(), logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
-    try:
-        yield handler.queries
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = propagate
+    times, queries = alternate({"orm": lambda: timed(lambda: orm_read(env, line_ids)),
+                                "sql": lambda: timed(lambda: sql_read(cr, params))}, runs)
+    return times, queries["orm"], totals
 
 
 def explain(env, line_ids, params):
@@ -413,12 +361,8 @@ def explain(env, line_ids, params):
 
 def main(argv=None):
     args = parse_args(argv)
-    config.parse_config(["-d", args.database, "--addons-path", args.addons_path or default_addons_path(),
-                         "--log-level", "warn"], setup_logging=True)
-    registry = Registry(args.database)
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with odoo_cursor(args.database, args.addons_path) as cr:
+        env = superuser_env(cr)
         company = env.ref("sales_project_management.spm_company", raise_if_not_found=False)
         if not company:
             sys.exit("The database needs the addon's demo data (the company sales_project_management.spm_company).")
@@ -426,8 +370,7 @@ def main(argv=None):
         ensure_documents(env, company, users, args.documents, args.year)
         orders, confirmed, invoices, partials = describe_data(cr, company)
         director = env.ref("sales_project_management.user_spm_director")
-        context = {**env["res.users"].with_user(director).context_get(), "allowed_company_ids": company.ids}
-        user_env = api.Environment(cr, director.id, context)
+        director_env = user_env(env, director, company)
         line_ids = targets.line_ids.ids
         tz = company._spm_tz()
         start, stop = date(args.year, 1, 1), date(args.year, 12, 31)
@@ -437,12 +380,9 @@ def main(argv=None):
         }
         print(f"achievement of {len(targets)} persons x 12 months ({len(line_ids)} lines) as {director.login}: "
               f"read({FIELDS}) vs one SQL GROUP BY per basis, {args.runs} runs each", flush=True)
-        times, queries, totals = measure(user_env, line_ids, params, args.year, args.runs)
+        times, queries, totals = measure(director_env, line_ids, params, args.year, args.runs)
         if args.explain:
-            explain(user_env, line_ids, params)
-    finally:
-        cr.rollback()
-        cr.close()
+            explain(director_env, line_ids, params)
 
     ratio = times["orm"] / times["sql"]
     print(f"""

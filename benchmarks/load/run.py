@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""The load test of the addon: Locust against two multi-worker Odoo servers, then the invariants.
+
+One command does everything (see ``benchmarks/README.md``)::
+
+    python3 benchmarks/load/run.py [--faults] [--users 32] [--spawn-rate 4] [--duration 300]
+
+1. **Databases.** Two templates, made once and reused (``--rebuild`` remakes them):
+   ``<prefix>_tpl_addon`` (this addon and its demo data) and ``<prefix>_tpl_plain`` (plain Odoo: the
+   addon's dependencies crm, sale_crm, sale_project, account, portal, survey and their demo data),
+   both in Chinese, each with 100,000 opportunities and the load data of ``fixtures.py``. Every run
+   copies them to ``<prefix>_addon`` and ``<prefix>_plain`` (``createdb -T``, and the filestores).
+2. **Servers.** One Odoo per database, ``--workers=4`` with its gevent port, crons off, logs in the
+   output directory; a warm-up loads each worker's registry.
+3. **Load.** ``locust --headless`` with ``locustfile.py`` (``--users`` users, ``--spawn-rate`` per
+   second, ``--duration`` seconds, ``--csv``). With ``--faults`` the driver meanwhile SIGKILLs a worker
+   of the addon's server while it is in an approval, then one while it is in a payment (it watches
+   ``pg_stat_activity``, whose ``application_name`` is ``odoo-<pid>``), and restarts PostgreSQL once
+   (``pg_ctlcluster <cluster> restart``); the load goes on at least ``--recovery`` seconds after.
+4. **Report.** Requests/s, p50 and p95 of every request type, and for the requests plain Odoo and the
+   addon share (kanban, form, stage move) the ratios addon / plain (goal: throughput >= 0.8x, p95 <= 1.25x).
+5. **Invariants.** ``check.py`` on the addon's database, the server logs and the scenario's results:
+   prints "invariants: all hold", or what broke; the exit status is then 1.
+
+PostgreSQL: the server of ``PGHOST``/``PGPORT`` (``--pg-cluster VERSION/NAME`` names the Debian cluster
+that serves it, restarted by ``--faults``; default ``15/main``).
+"""
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import psycopg2
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCHMARKS = os.path.dirname(HERE)
+sys.path.insert(0, BENCHMARKS)
+sys.path.insert(0, HERE)
+
+import check  # noqa: E402
+from common import default_addons_path  # noqa: E402
+
+import odoo  # noqa: E402
+
+ODOO_DIR = os.path.dirname(os.path.abspath(odoo.__file__))
+PLAIN_MODULES = "crm,sale_crm,sale_project,account,portal,survey"
+COMPARED = ["kanban read_group", "kanban cards", "form", "stage move"]
+GOALS = {"throughput": 0.8, "p95": 1.25}
+FILESTORE = os.path.expanduser("~/.local/share/Odoo/filestore")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--prefix", default="spm_load", help="prefix of the databases (spm_load)")
+    parser.add_argument("--addons-path", help="Odoo addons path (default: the one `make test` uses)")
+    parser.add_argument("--users", type=int, default=32, help="simulated users (32)")
+    parser.add_argument("--spawn-rate", type=float, default=4, help="users started per second (4)")
+    parser.add_argument("--duration", type=int, default=300, help="seconds of load (300)")
+    parser.add_argument("--workers", type=int, default=4, help="workers of each Odoo server (4)")
+    parser.add_argument("--port", type=int, default=18069,
+                        help="HTTP port of the addon's server (18069); gevent +1, plain Odoo +10 and +11")
+    parser.add_argument("--leads", type=int, default=100_000, help="opportunities in each database (100000)")
+    parser.add_argument("--faults", action="store_true", help="kill workers and restart PostgreSQL during the load")
+    parser.add_argument("--recovery", type=int, default=60, help="seconds of load after the last fault (60)")
+    parser.add_argument("--pg-cluster", default="15/main", help="Debian cluster restarted by --faults (15/main)")
+    parser.add_argument("--rebuild", action="store_true", help="remake the template databases")
+    parser.add_argument("--mix", help='JSON {user class: count}, e.g. \'{"PlainUser": 2, "PipelineUser": 2}\'')
+    parser.add_argument("--out", default=os.path.join(os.getcwd(), "load-results"),
+                        help="directory of the logs, CSV and results (./load-results)")
+    return parser.parse_args(argv)
+
+
+def say(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def sh(*cmd, **kwargs):
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def database_exists(name):
+    result = subprocess.run(["psql", "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                            capture_output=True, text=True, check=True)
+    return result.stdout.strip() == "1"
+
+
+def odoo_cmd(addons_path, database, *options, preload=True):
+    """Odoo on ``database``; a server started with ``preload=False`` loads the registry in each worker
+    (its connections then carry the worker's pid in their ``application_name``, which the faults need)."""
+    return [sys.executable, os.path.join(os.path.dirname(ODOO_DIR), "odoo-bin"), f"--addons-path={addons_path}",
+            *(["-d", database] if preload else []), f"--db-filter=^{database}$", *options]
+
+
+def fixtures(database, kind, addons_path, *options):
+    sh(sys.executable, os.path.join(HERE, "fixtures.py"), "-d", database, "--kind", kind,
+       "--addons-path", addons_path, *options)
+
+
+# ---------------------------------------------------------------------------------------------
+# Databases
+# ---------------------------------------------------------------------------------------------
+
+def ensure_template(args, kind, addons_path):
+    template = f"{args.prefix}_tpl_{kind}"
+    if args.rebuild and database_exists(template):
+        sh("dropdb", template)
+        shutil.rmtree(os.path.join(FILESTORE, template), ignore_errors=True)
+    if not database_exists(template):
+        say(f"{template}: installing {'sales_project_management' if kind == 'addon' else PLAIN_MODULES} "
+            "with demo data and Chinese (several minutes)")
+        sh("createdb", template)
+        modules = "sales_project_management" if kind == "addon" else PLAIN_MODULES
+        with open(os.path.join(args.out, f"install_{kind}.log"), "w", encoding="utf-8") as log:
+            sh(*odoo_cmd(addons_path, template, "-i", modules, "--load-language=zh_CN", "--stop-after-init",
+                         "--http-port=0", "--max-cron-threads=0", "--log-level=warn"), stdout=log, stderr=log)
+    fixtures(template, kind, addons_path, "--build", "--leads", str(args.leads))
+    return template
+
+
+def copy_database(template, database):
+    subprocess.run(["dropdb", "--if-exists", database], check=True)
+    sh("createdb", "-T", template, database)
+    shutil.rmtree(os.path.join(FILESTORE, database), ignore_errors=True)
+    if os.path.isdir(os.path.join(FILESTORE, template)):
+        shutil.copytree(os.path.join(FILESTORE, template), os.path.join(FILESTORE, database))
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, args, addons_path, database, port, log):
+        self.database, self.port, self.log = database, port, log
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(odoo_cmd(
+            addons_path, database, f"--workers={args.workers}", f"--http-port={port}",
+            f"--gevent-port={port + 1}", "--max-cron-threads=0", f"--logfile={log}", "--log-level=info",
+            "--limit-time-real=300", "--limit-time-cpu=120", "--http-interface=127.0.0.1", preload=False),
+            start_new_session=True)
+
+    def wait(self, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"The Odoo server of {self.database} stopped; see {self.log}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/web/health", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(1)
+        sys.exit(f"The Odoo server of {self.database} did not answer in {timeout} s; see {self.log}")
+
+    def workers(self):
+        """Pids of the HTTP workers (the children of the server but its gevent process)."""
+        pids = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii") as file:
+                    parent = int(file.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{pid}/cmdline", "rb") as file:
+                    command = file.read().split(b"\0")
+            except OSError:
+                continue
+            if parent == self.process.pid and b"gevent" not in command:
+                pids.append(int(pid))
+        return pids
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def warm_up(url, data, rounds=3):
+    """Load the registry in every worker: a few rounds of parallel kanban loads as the administrator."""
+    def one():
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        body = {"jsonrpc": "2.0", "params": {"db": data["database"], **data["admin"]}}
+        request = urllib.request.Request(f"{url}/web/session/authenticate", json.dumps(body).encode(),
+                                         {"Content-Type": "application/json"})
+        with opener.open(request, timeout=300) as response:
+            context = json.load(response)["result"]["user_context"]
+        body = {"jsonrpc": "2.0", "params": {"model": "crm.lead", "method": "web_search_read", "args": [],
+                                             "kwargs": {"domain": [], "specification": data["kanban_spec"],
+                                                        "limit": 80, "context": context}}}
+        request = urllib.request.Request(f"{url}/web/dataset/call_kw/crm.lead/web_search_read",
+                                         json.dumps(body).encode(), {"Content-Type": "application/json"})
+        with opener.open(request, timeout=300) as response:
+            response.read()
+
+    for _round in range(rounds):
+        threads = [threading.Thread(target=one) for _n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+
+# ---------------------------------------------------------------------------------------------
+# Faults
+# ---------------------------------------------------------------------------------------------
+
+class Faults(threading.Thread):
+    """Kill a worker in an approval, one in a payment, then restart PostgreSQL; note each window."""
+
+    TARGETS = [("kill worker in approval", "spm_initiation_approval"), ("kill worker in payment", "account_payment")]
+
+    def __init__(self, args, server, database, started, duration):
+        super().__init__(daemon=True)
+        self.args, self.server, self.database = args, server, database
+        # the faults fall between 30 % of the load and the recovery time before its end
+        end = max(duration - args.recovery, duration * 0.5)
+        self.times = [started + duration * 0.3, started + (duration * 0.3 + end) / 2, started + end]
+        self.log = []
+        self.error = None
+
+    def run(self):
+        try:
+            for (name, table), when in zip(self.TARGETS, self.times, strict=False):
+                time.sleep(max(0, when - time.time()))
+                self.kill_worker_in(name, table)
+            time.sleep(max(0, self.times[2] - time.time()))
+            self.restart_postgres()
+        except Exception as error:  # reported by the driver, which then fails loudly
+            self.error = error
+
+    def kill_worker_in(self, name, table):
+        """SIGKILL a worker whose open transaction has written ``table`` (it holds a RowExclusiveLock on
+        it until it commits): a request in the middle of its work."""
+        workers = set(self.server.workers())
+        connection = psycopg2.connect(dbname=self.database)
+        connection.autocommit = True
+        deadline = time.time() + 120
+        try:
+            with connection.cursor() as cr:
+                while time.time() < deadline:
+                    cr.execute("""
+                        SELECT a.application_name, a.state, left(a.query, 120)
+                          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                         WHERE l.relation = %s::regclass AND l.mode = 'RowExclusiveLock'
+                           AND a.application_name LIKE 'odoo-%%'
+                    """, [table])
+                    for application, state, query in cr.fetchall():
+                        pid = int(application.split("-")[1])
+                        if pid in workers:
+                            started = time.time()
+                            os.kill(pid, signal.SIGKILL)
+                            say(f"fault: SIGKILL worker {pid} in a transaction that wrote {table} "
+                                f"({state}: {query.strip()[:80]} ...)")
+                            self.log.append({"kind": name, "pid": pid, "start": started, "end": time.time(),
+                                             "query": query})
+                            return
+                    time.sleep(0.01)
+        finally:
+            connection.close()
+        raise RuntimeError(f"{name}: no worker of the addon's server wrote {table} for 120 s")
+
+    def restart_postgres(self):
+        version, cluster = self.args.pg_cluster.split("/")
+        started = time.time()
+        say(f"fault: pg_ctlcluster {version} {cluster} restart")
+        sh("pg_ctlcluster", version, cluster, "restart")
+        self.log.append({"kind": "restart PostgreSQL", "start": started, "end": time.time()})
+        say(f"fault: PostgreSQL back after {time.time() - started:.1f} s")
+
+
+# ---------------------------------------------------------------------------------------------
+# Load and report
+# ---------------------------------------------------------------------------------------------
+
+def run_locust(args, addon_json, plain_json, results, csv_prefix):
+    env = dict(os.environ, SPM_LOAD_ADDON=addon_json, SPM_LOAD_PLAIN=plain_json, SPM_LOAD_RESULTS=results,
+               SPM_LOAD_MIX=args.mix or "")
+    return subprocess.Popen([
+        sys.executable, "-m", "locust", "-f", os.path.join(HERE, "locustfile.py"), "--headless",
+        "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration}s", "--csv", csv_prefix,
+        "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING",
+    ], env=env)
+
+
+def read_stats(csv_prefix):
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as file:
+        return {row["Name"]: row for row in csv.DictReader(file) if row["Name"] != "Aggregated"}
+
+
+def print_report(stats, duration):
+    def number(row, column):
+        return float(row[column] or 0)
+
+    print(f"\n{'request':<44} {'count':>6} {'fail':>5} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for name in sorted(stats):
+        row = stats[name]
+        print(f"{name:<44} {row['Request Count']:>6} {row['Failure Count']:>5} {number(row, 'Requests/s'):7.2f} "
+              f"{number(row, '50%'):8.0f} {number(row, '95%'):8.0f}")
+    print(f"\naddon / plain Odoo, same requests ({duration} s):")
+    print(f"{'request':<20} {'req/s addon':>12} {'req/s plain':>12} {'ratio':>6} {'p95 addon':>10} "
+          f"{'p95 plain':>10} {'ratio':>6}")
+    missed = []
+    for name in COMPARED:
+        addon, plain = stats.get(f"addon: {name}"), stats.get(f"plain: {name}")
+        if not (addon and plain):
+            continue
+        rps = number(addon, "Requests/s") / (number(plain, "Requests/s") or 1)
+        p95 = number(addon, "95%") / (number(plain, "95%") or 1)
+        print(f"{name:<20} {number(addon, 'Requests/s'):12.2f} {number(plain, 'Requests/s'):12.2f} {rps:6.2f} "
+              f"{number(addon, '95%'):10.0f} {number(plain, '95%'):10.0f} {p95:6.2f}")
+        if rps < GOALS["throughput"] or p95 > GOALS["p95"]:
+            missed.append(name)
+    print(f"goal: throughput >= {GOALS['throughput']}x, p95 <= {GOALS['p95']}x"
+          + (f" — missed by: {', '.join(missed)}" if missed else " — met"))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    addons_path = args.addons_path or default_addons_path()
+    began = time.time()
+    templates = {kind: ensure_template(args, kind, addons_path) for kind in ("addon", "plain")}
+    databases = {kind: f"{args.prefix}_{kind}" for kind in templates}
+    ports = {"addon": args.port, "plain": args.port + 10}
+    described = {}
+    for kind, template in templates.items():
+        say(f"{databases[kind]}: a copy of {template}")
+        copy_database(template, databases[kind])
+        described[kind] = os.path.join(args.out, f"{kind}.json")
+        fixtures(databases[kind], kind, addons_path, "--describe", described[kind])
+    servers = {}
+    try:
+        for kind in templates:
+            log = os.path.join(args.out, f"{kind}.log")
+            if os.path.exists(log):
+                os.unlink(log)
+            servers[kind] = Server(args, addons_path, databases[kind], ports[kind], log)
+        for kind, server in servers.items():
+            server.wait()
+            say(f"{server.database}: server up on {server.url}, warming its workers up")
+            with open(described[kind], encoding="utf-8") as file:
+                data = json.load(file)
+            data["url"] = server.url
+            with open(described[kind], "w", encoding="utf-8") as file:
+                json.dump(data, file)
+            warm_up(server.url, data)
+        say(f"servers ready ({args.workers} workers each); load: {args.users} users, {args.spawn_rate}/s, "
+            f"{args.duration} s{', with faults' if args.faults else ''}")
+        results = os.path.join(args.out, "results.jsonl")
+        if os.path.exists(results):
+            os.unlink(results)
+        csv_prefix = os.path.join(args.out, "load")
+        locust = run_locust(args, described["addon"], described["plain"], results, csv_prefix)
+        faults = None
+        if args.faults:
+            faults = Faults(args, servers["addon"], databases["addon"], time.time(), args.duration)
+            faults.start()
+        locust.wait()
+        if faults:
+            faults.join()
+            with open(os.path.join(args.out, "faults.json"), "w", encoding="utf-8") as file:
+                json.dump(faults.log, file, indent=1)
+            if faults.error:
+                say(f"FAULT INJECTION FAILED: {faults.error}")
+                return 1
+    finally:
+        for server in servers.values():
+            server.stop()
+    print_report(read_stats(csv_prefix), args.duration)
+    print()
+    status = check.run_checks(databases["addon"], [servers[kind].log for kind in servers], results,
+                              faults.log if faults else ())
+    say(f"done in {(time.time() - began) / 60:.1f} min")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
