@@ -39,7 +39,8 @@ ALLOWED_CONFLICTS = ("could not serialize", "SerializationFailure", "serializati
 # what a fault causes: a connection cut by a killed worker or by the database restarting
 FAULT_MARKS = ("OperationalError", "InterfaceError", "connection", "terminating", "server closed",
                "shutting down", "ConnectionResetError", "RemoteDisconnected", "HTTP 0", "the database system",
-               "Bus.loop", "starting up", "recovery mode", "ConnectionError", "BrokenPipe", "Connection refused")
+               "Bus.loop", "starting up", "registry unusable", "Failed to load registry",
+               "recovery mode", "ConnectionError", "BrokenPipe", "Connection refused")
 GRACE = 30  # seconds after a fault during which its after-effects are expected
 
 
@@ -272,7 +273,7 @@ class Checker:
             if result["kind"] == "violation":
                 self.fail(result.get("check", "scenario"), json.dumps(result, ensure_ascii=False)[:300])
             elif result["kind"] == "error":
-                if self.in_fault(result["t"]) and (result.get("connection") or any(
+                if self.in_fault(result["t"]) and (result.get("connection") or result.get("session_lost") or any(
                         marker in result.get("error", "") for marker in FAULT_MARKS)):
                     allowed += 1
                     continue
