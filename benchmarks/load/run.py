@@ -27,6 +27,7 @@ that serves it, restarted by ``--faults``; default ``15/main``).
 """
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -129,7 +130,7 @@ def ensure_template(args, kind, addons_path):
 
 
 def copy_database(template, database):
-    subprocess.run(["dropdb", "--if-exists", database], check=True)
+    subprocess.run(["dropdb", "--if-exists", "--force", database], check=True)
     sh("createdb", "-T", template, database)
     shutil.rmtree(os.path.join(FILESTORE, database), ignore_errors=True)
     if os.path.isdir(os.path.join(FILESTORE, template)):
@@ -182,6 +183,7 @@ class Server:
         return pids
 
     def stop(self):
+        """Stop the server, then whatever of its process group is left (a worker stuck in a request)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
@@ -189,6 +191,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 def warm_up(url, data, rounds=2):
