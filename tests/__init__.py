@@ -6,6 +6,7 @@ from . import (
     test_change_request,
     test_collection,
     test_daily_report,
+    test_dashboards,
     test_grading,
     test_i18n,
     test_initiation,
