@@ -13,6 +13,7 @@ from . import (
     test_initiation_concurrency,
     test_issue_escalation,
     test_monitoring_jobs,
+    test_multi_company,
     test_project_gates,
     test_reports,
     test_retrospective,

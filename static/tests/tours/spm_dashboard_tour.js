@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 
-const DASHBOARDS = ["管道", "项目", "回款", "目标"];
+const DASHBOARDS = ["销售管道", "项目", "回款", "销售目标"];
 
 function chartsOf(root = document) {
     return [...root.querySelectorAll(".o_spreadsheet_dashboard_action .o-figure canvas")].map((canvas) => ({
@@ -11,8 +11,12 @@ function chartsOf(root = document) {
     }));
 }
 
+function datasetHasData(dataset) {
+    return dataset.data.some((value) => Number(value));
+}
+
 function hasData(chart) {
-    return chart.data.datasets.some((dataset) => dataset.data.some((value) => Number(value)));
+    return chart.data.datasets.some(datasetHasData);
 }
 
 /** Wait until every chart of the open dashboard is drawn, then fail if one of them is empty. */
@@ -60,7 +64,7 @@ registry.category("web_tour.tours").add("spm_dashboard_tour", {
             trigger: ".o_spreadsheet_dashboard_action .o-figure canvas",
             run: () => {
                 const { canvas, chart } = chartsOf().find(({ chart }) => chart && hasData(chart));
-                const meta = chart.getDatasetMeta(chart.data.datasets.findIndex(hasData));
+                const meta = chart.getDatasetMeta(chart.data.datasets.findIndex(datasetHasData));
                 const bar = meta.data.find((element, index) => Number(meta._dataset.data[index]));
                 const rect = canvas.getBoundingClientRect();
                 const init = { bubbles: true, clientX: rect.left + bar.x, clientY: rect.top + bar.y + 2 };
