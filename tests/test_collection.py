@@ -267,7 +267,9 @@ class TestCollection(SpmCollectionCommon):
         base = self._pay_cost(lines[2].invoice_ids)
         others = self._other_invoiced_lines(12)
         self._pay_cost(lines[3].invoice_ids)  # warm again what making the other lines may have cleared
-        self.assertEqual(self._pay_cost(lines[4].invoice_ids), base)
+        # a recomputation per installment would cost at least one query per other line (12 more); the
+        # prefetching of the journal entries read on the way may vary by one
+        self.assertAlmostEqual(self._pay_cost(lines[4].invoice_ids), base, delta=1)
         self.assertLessEqual(base, 160, "query budget of one payment registration")
         self.assertEqual(lines.mapped("state"), ["paid"] * 5)
         self.assertTrue(all(line.state == "invoiced" for line in others))
