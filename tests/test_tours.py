@@ -129,6 +129,11 @@ class TestTours(HttpCase):
             with self.subTest(user=user.login):
                 self.start_tour("/odoo/dashboards", "spm_dashboard_tour", login=user.login)
 
+    def test_newcomer_sees_the_sample_dashboard(self):
+        mail_new_test_user(self.env, login="spm_tour_newcomer", name="新同事", lang="zh_CN",
+                           groups=f"base.group_user,{MODULE}.group_spm_user")
+        self.start_tour("/odoo/dashboards", "spm_dashboard_sample_tour", login="spm_tour_newcomer")
+
 
 @tagged("post_install", "-at_install")
 class TestDeliveryTours(HttpCase, SpmProjectCommon):

@@ -78,3 +78,19 @@ registry.category("web_tour.tours").add("spm_dashboard_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("spm_dashboard_sample_tour", {
+    url: "/odoo/dashboards",
+    steps: () => [
+        {
+            content: "a salesperson without targets opens the target dashboard",
+            trigger: ".o_search_panel_section:contains('销售项目') .o_search_panel_category_value:contains('销售目标')",
+            run: "click",
+        },
+        {
+            content: "its sample is shown, with sample figures in its charts",
+            trigger: ".o_spreadsheet_dashboard_action .o_renderer.o-sample-dashboard .o-figure canvas",
+            run: () => everyChartHasData("销售目标 (sample)"),
+        },
+    ],
+});
