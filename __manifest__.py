@@ -2,12 +2,13 @@
     "name": "Sales Project Management",
     "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation "
     "approval, delivery projects and payment collection on Odoo CRM, Project, Sales and Invoicing",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "Sales Project Management",
     "website": "https://github.com/sales-project-management/sales_project_management",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm", "sale_project", "account", "calendar", "resource", "portal", "survey"],
+    "depends": ["crm", "sale_crm", "sale_project", "account", "calendar", "resource", "portal", "survey",
+                "spreadsheet_dashboard"],
     "data": [
         "security/spm_security.xml",
         "security/ir.model.access.csv",
@@ -25,6 +26,7 @@
         "data/spm_acceptance_data.xml",
         "data/spm_satisfaction_data.xml",
         "data/spm_monitoring_data.xml",
+        "data/spm_dashboard_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",

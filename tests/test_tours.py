@@ -122,6 +122,18 @@ class TestTours(HttpCase):
             "name": "设备到货延迟", "lead_id": lead.id, "project_id": project.id, "probability": 4, "impact": 4})
         self.start_tour("/odoo", "spm_project_risk_tour", login="spm_tour_pm2")
 
+    def test_manager_and_executive_see_the_dashboards(self):
+        for xmlid in ("user_spm_manager", "user_spm_exec"):  # the demo data (make test installs it)
+            user = self.env.ref(f"{MODULE}.{xmlid}")
+            user.lang = "zh_CN"
+            with self.subTest(user=user.login):
+                self.start_tour("/odoo/dashboards", "spm_dashboard_tour", login=user.login)
+
+    def test_newcomer_sees_the_sample_dashboard(self):
+        mail_new_test_user(self.env, login="spm_tour_newcomer", name="新同事", lang="zh_CN",
+                           groups=f"base.group_user,{MODULE}.group_spm_user")
+        self.start_tour("/odoo/dashboards", "spm_dashboard_sample_tour", login="spm_tour_newcomer")
+
 
 @tagged("post_install", "-at_install")
 class TestDeliveryTours(HttpCase, SpmProjectCommon):
@@ -169,3 +181,4 @@ class TestDeliveryTours(HttpCase, SpmProjectCommon):
         activity_type = self.env.ref(f"{MODULE}.mail_activity_type_satisfaction")
         self.assertEqual(self.project.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id,
                          self.user_director, "a score of 2 alerts the director")
+
