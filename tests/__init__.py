@@ -4,6 +4,7 @@ from . import (
     test_assessment,
     test_budget_control,
     test_change_request,
+    test_commission,
     test_collection,
     test_daily_report,
     test_grading,
