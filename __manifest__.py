@@ -71,7 +71,9 @@
     "demo": [
         "data/spm_demo.xml",
         "data/crm_lead_demo.xml",
+        "data/spm_commission_demo.xml",
         "data/spm_collection_demo.xml",
+        "data/spm_commission_settlement_demo.xml",
         "data/spm_visit_demo.xml",
         "data/spm_acceptance_demo.xml",
         "data/spm_monitoring_demo.xml",

@@ -50,7 +50,7 @@ class SpmCommissionLine(models.Model):
     amount = fields.Monetary("Commission", readonly=True)
     rule_id = fields.Many2one("spm.commission.rule", readonly=True, ondelete="restrict")
     tier_mode = fields.Selection(related="rule_id.tier_mode")
-    is_clawback = fields.Boolean("Clawback", readonly=True)
+    is_clawback = fields.Boolean("Clawback", readonly=True, default=False)
     origin_line_id = fields.Many2one("spm.commission.line", string="Taken Back From", index="btree_not_null",
                                      readonly=True, ondelete="restrict")
     settlement_id = fields.Many2one("spm.commission.settlement", index=True, readonly=True, ondelete="set null")

@@ -256,10 +256,11 @@ class SpmCommissionSettlement(models.Model):
                                            settlement.name))
             sudo = settlement.sudo()
             if sudo.move_id.state == "posted":
-                today = fields.Date.context_today(self)
-                sudo.reversal_move_id = sudo.move_id._reverse_moves(
-                    [{"date": max(today, sudo.move_id.date),
-                      "ref": self.env._("Reversal of %s", sudo.move_id.name)}], cancel=True)
+                day = max(fields.Date.context_today(self), sudo.move_id.date)
+                values = {"date": day, "ref": self.env._("Reversal of %s", sudo.move_id.name)}
+                if sudo.move_id.is_invoice():
+                    values["invoice_date"] = day
+                sudo.reversal_move_id = sudo.move_id._reverse_moves([values], cancel=True)
             sudo.is_cancelled = True
             sudo.flush_recordset(["state"])
             sudo.line_ids.write({"settlement_id": False})
@@ -276,7 +277,9 @@ class SpmCommissionSettlement(models.Model):
         return True
 
     def action_print(self):
-        return self.env.ref("sales_project_management.action_report_spm_commission_settlement").report_action(self)
+        """The 提成单 PDF (``data`` empty rather than None, so that the action crosses XML-RPC)."""
+        return self.env.ref("sales_project_management.action_report_spm_commission_settlement").report_action(
+            self, data={})
 
     def action_view_move(self):
         self.ensure_one()
