@@ -107,7 +107,8 @@ def ensure_people(env, company, persons):
     return users[:persons]
 
 
-def ensure_lines(env, company, users, receipts, start, stop):
+def ensure_lines(env, company, users, receipts, month):
+    start, stop = month
     cr = env.cr
     rule = env["spm.commission.rule"].with_context(active_test=False).search([("name", "=", RULE_NAME)], limit=1)
     if not rule:
@@ -125,8 +126,8 @@ def ensure_lines(env, company, users, receipts, start, stop):
         INSERT INTO spm_commission_line (company_id, user_id, salesperson_id, role, source, receipt_ref, date,
                                          receipt_amount, base_amount, rate, multiplier, share, amount, rule_id,
                                          is_clawback, create_uid, write_uid, create_date, write_date)
-        SELECT %(company)s, (%(users)s::int[])[1 + (i + i %% 2) %% %(n_users)s],
-               (%(users)s::int[])[1 + i %% %(n_users)s], CASE WHEN i %% 2 = 0 THEN 'salesperson' ELSE 'manager' END,
+        SELECT %(company)s, (%(users)s::int[])[1 + (i / 2 + i %% 2) %% %(n_users)s],
+               (%(users)s::int[])[1 + (i / 2) %% %(n_users)s], CASE WHEN i %% 2 = 0 THEN 'salesperson' ELSE 'manager' END,
                'receipt', -(i / 2 + 1), %(start)s::date + (i / 2) %% (%(stop)s::date - %(start)s::date + 1),
                sign * receipt, sign * receipt, 3, 1.2, CASE WHEN i %% 2 = 0 THEN 40 ELSE 60 END,
                round(sign * receipt * 0.03 * 1.2 * CASE WHEN i %% 2 = 0 THEN 0.4 ELSE 0.6 END, 2), %(rule)s,
@@ -180,7 +181,7 @@ def main(argv=None):
         if not company:
             sys.exit("The database needs the addon's demo data (the company sales_project_management.spm_company).")
         users = ensure_people(env, company, args.persons)
-        ensure_lines(env, company, users, args.receipts, start, stop)
+        ensure_lines(env, company, users, args.receipts, (start, stop))
         env.cr.commit()
         director = env.ref("sales_project_management.user_spm_director")
         context = {**env["res.users"].with_user(director).context_get(), "allowed_company_ids": company.ids}

@@ -27,7 +27,7 @@ class SpmCommissionLine(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", string="Person", required=True, index=True, readonly=True)
     role = fields.Selection(SHARE_ROLES, readonly=True)
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", index=True, readonly=True,
+    salesperson_id = fields.Many2one("res.users", index=True, readonly=True,
                                      help="The sale order's salesperson, whose achievement sets the tier.")
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True, readonly=True)
     project_id = fields.Many2one("project.project", index=True, readonly=True, ondelete="restrict")
@@ -153,7 +153,7 @@ class SpmCommissionLine(models.Model):
                 persons = self._spm_persons(share.role, project, event["user_id"])
                 for person in persons:
                     person_share = share.share / len(persons)
-                    for (rate, _weight), slice_base in zip(slices, bases):
+                    for (rate, _weight), slice_base in zip(slices, bases, strict=True):
                         vals_list.append({
                             **common, "user_id": person.id, "role": share.role, "share": person_share,
                             "base_amount": slice_base, "rate": rate,

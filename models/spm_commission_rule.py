@@ -127,7 +127,7 @@ class SpmCommissionRule(models.Model):
             return [(self.rate, 1.0)]
         tiers = self.tier_ids.sorted("achievement_from")
         bounds = [(tier.achievement_from, nxt.achievement_from if nxt else float("inf"), tier.rate)
-                  for tier, nxt in zip(tiers, [*tiers[1:], None])]
+                  for tier, nxt in zip(tiers, [*tiers[1:], None], strict=True)]
 
         def rate_at(point):
             return next((rate for start, stop, rate in reversed(bounds) if point >= start), 0.0)

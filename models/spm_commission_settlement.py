@@ -41,14 +41,14 @@ class SpmCommissionSettlement(models.Model):
     reversal_move_id = fields.Many2one("account.move", string="Reversal Entry", readonly=True, copy=False)
     is_confirmed = fields.Boolean(readonly=True, copy=False)
     is_cancelled = fields.Boolean(readonly=True, copy=False)
-    confirmed_by_id = fields.Many2one("res.users", string="Confirmed By", readonly=True, copy=False)
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     state = fields.Selection(SETTLEMENT_STATES, compute="_compute_state", store=True, index=True,
                              help="Paid when the payable of its journal entry is reconciled with a payment.")
 
     @api.depends("user_id.name", "date_from")
     def _compute_name(self):
         for settlement in self:
-            month = settlement.date_from and settlement.date_from.strftime("%Y-%m") or ""
+            month = settlement.date_from.strftime("%Y-%m") if settlement.date_from else ""
             settlement.name = f"{month} · {settlement.user_id.name or ''}"
 
     @api.depends("line_ids.amount", "carried_amount")
@@ -67,7 +67,7 @@ class SpmCommissionSettlement(models.Model):
             elif not settlement.is_confirmed:
                 settlement.state = "draft"
             else:
-                payable = settlement.move_id.line_ids.filtered(lambda l: l.account_type == "liability_payable")
+                payable = settlement.move_id.line_ids.filtered(lambda ln: ln.account_type == "liability_payable")
                 paid = settlement.move_id.state == "posted" and payable and all(
                     line.reconciled or line.company_currency_id.is_zero(line.amount_residual) for line in payable)
                 settlement.state = "paid" if paid else "confirmed"

@@ -9,7 +9,8 @@ class SpmCollectionReceipt(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _depends = {
-        "spm.collection.line": ["project_id", "sale_order_id", "partner_id", "user_id", "team_id", "company_id", "invoice_ids"],
+        "spm.collection.line": ["project_id", "sale_order_id", "partner_id", "user_id", "team_id", "company_id",
+                                "invoice_ids"],
         "account.move": ["move_type", "state"],
         "account.move.line": ["move_id", "account_id", "date"],
         "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency",

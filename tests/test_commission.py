@@ -19,7 +19,7 @@ class TestCommission(SpmCommissionCommon):
         self._pay(invoice, 300_000, MARCH)
         self._pay(invoice, 700_000, APRIL)
         lines = self._lines(invoice_id=invoice.id)
-        self.assertEqual([(l.date, l.user_id, l.share, l.base_amount, l.multiplier, l.amount) for l in lines], [
+        self.assertEqual([(ln.date, ln.user_id, ln.share, ln.base_amount, ln.multiplier, ln.amount) for ln in lines], [
             (MARCH, self.user_pm, 60, 300_000, 1.2, 10_800),
             (MARCH, self.user_sales_east, 40, 300_000, 1.2, 7_200),
             (APRIL, self.user_pm, 60, 700_000, 1.2, 25_200),
@@ -55,7 +55,7 @@ class TestCommission(SpmCommissionCommon):
         self._pay(invoice, 200_000, date(2026, 3, 5))  # 40 % of the target to date
         self._pay(invoice, 400_000, date(2026, 3, 20))  # 40 % -> 120 %
         lines = self._lines(invoice_id=invoice.id)
-        self.assertEqual([(l.date.day, l.base_amount, l.rate, l.amount) for l in lines], [
+        self.assertEqual([(ln.date.day, ln.base_amount, ln.rate, ln.amount) for ln in lines], [
             (5, 200_000, 2, 4_000),
             (20, 50_000, 2, 1_000), (20, 250_000, 4, 10_000), (20, 100_000, 6, 6_000),
         ])
@@ -80,12 +80,12 @@ class TestCommission(SpmCommissionCommon):
             march = self._settle(MARCH)
             march.with_user(self.user_director).action_confirm()
         march_lines = self._lines(invoice_id=invoice.id)
-        self.assertEqual(march.line_ids, march_lines.filtered(lambda l: l.user_id == self.user_pm))
+        self.assertEqual(march.line_ids, march_lines.filtered(lambda ln: ln.user_id == self.user_pm))
         with freeze_time("2026-04-20"):
             payment.move_id.line_ids.remove_move_reconcile()
         lines = self._lines(invoice_id=invoice.id)
         clawbacks = lines - march_lines
-        self.assertEqual([(l.date, l.user_id, l.amount, l.origin_line_id) for l in clawbacks], [
+        self.assertEqual([(ln.date, ln.user_id, ln.amount, ln.origin_line_id) for ln in clawbacks], [
             (date(2026, 4, 20), line.user_id, -line.amount, line) for line in march_lines])
         self.assertEqual(march_lines.mapped("amount"), [10_800, 7_200])
         self.assertEqual(march.amount_total, 10_800)
@@ -140,7 +140,7 @@ class TestCommission(SpmCommissionCommon):
         settlement.with_user(self.user_director).action_confirm()
         move = settlement.move_id
         self.assertEqual(move.move_type, "entry")
-        self.assertEqual([(l.account_id, l.debit, l.credit) for l in move.line_ids.sorted("debit")],
+        self.assertEqual([(ln.account_id, ln.debit, ln.credit) for ln in move.line_ids.sorted("debit")],
                          [(self.payable, 0, 7_200), (self.expense, 7_200, 0)])
         settlement.with_user(self.user_director).action_cancel()
         self.assertEqual(settlement.state, "cancelled")
