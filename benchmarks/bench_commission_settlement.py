@@ -127,7 +127,8 @@ def ensure_lines(env, company, users, receipts, month):
                                          receipt_amount, base_amount, rate, multiplier, share, amount, rule_id,
                                          is_clawback, create_uid, write_uid, create_date, write_date)
         SELECT %(company)s, (%(users)s::int[])[1 + (i / 2 + i %% 2) %% %(n_users)s],
-               (%(users)s::int[])[1 + (i / 2) %% %(n_users)s], CASE WHEN i %% 2 = 0 THEN 'salesperson' ELSE 'manager' END,
+               (%(users)s::int[])[1 + (i / 2) %% %(n_users)s],
+               CASE WHEN i %% 2 = 0 THEN 'salesperson' ELSE 'manager' END,
                'receipt', -(i / 2 + 1), %(start)s::date + (i / 2) %% (%(stop)s::date - %(start)s::date + 1),
                sign * receipt, sign * receipt, 3, 1.2, CASE WHEN i %% 2 = 0 THEN 40 ELSE 60 END,
                round(sign * receipt * 0.03 * 1.2 * CASE WHEN i %% 2 = 0 THEN 0.4 ELSE 0.6 END, 2), %(rule)s,
