@@ -53,7 +53,7 @@ class SpmCommissionSettlement(models.Model):
 
     @api.depends("line_ids.amount", "carried_amount")
     def _compute_amount_lines(self):
-        sums = dict(self.env["spm.commission.line"]._read_group(
+        sums = dict(self.env["spm.commission.line"].sudo()._read_group(
             [("settlement_id", "in", self.ids)], ["settlement_id"], ["amount:sum"])) if self.ids else {}
         for settlement in self:
             settlement.amount_lines = sums.get(settlement._origin, 0.0)
@@ -80,7 +80,8 @@ class SpmCommissionSettlement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._spm_check_manager()
+        if not self.env.su:
+            raise AccessError(self.env._("Settlements are made by settling a month."))
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -131,13 +132,14 @@ class SpmCommissionSettlement(models.Model):
             return
         self.env["spm.commission.line"].flush_model()
         self.flush_model()
+        # one UPDATE per company and month (usually one): the bounds are constants the planner can use
+        for (company, date_to), settlements in self.grouped(lambda s: (s.company_id, s.date_to)).items():
+            self.env.cr.execute(SQL("""
+                UPDATE spm_commission_line l SET settlement_id = v.id
+                  FROM (VALUES %s) AS v(id, user_id)
+                 WHERE l.user_id = v.user_id AND l.company_id = %s AND l.settlement_id IS NULL AND l.date <= %s
+            """, SQL(", ").join(SQL("(%s, %s)", s.id, s.user_id.id) for s in settlements), company.id, date_to))
         values = SQL(", ").join(SQL("(%s, %s, %s, %s)", s.id, s.user_id.id, s.company_id.id, s.date_to) for s in self)
-        self.env.cr.execute(SQL("""
-            UPDATE spm_commission_line l SET settlement_id = v.id
-              FROM (VALUES %s) AS v(id, user_id, company_id, date_to)
-             WHERE l.user_id = v.user_id AND l.company_id = v.company_id AND l.settlement_id IS NULL
-               AND l.date <= v.date_to
-        """, values))
         self.env.cr.execute(SQL("""
             SELECT DISTINCT ON (v.id) v.id, s.id, s.amount_total
               FROM (VALUES %s) AS v(id, user_id, company_id, date_to)

@@ -179,6 +179,13 @@ class TestCommission(SpmCommissionCommon):
             self.Settlement.with_user(self.user_sales_east).action_generate(2026, 3)
         with self.assertRaises(AccessError):
             self._lines(user_id=self.user_pm.id).with_user(self.user_pm).write({"amount": 1})
+        # a manager confirms through the button only: the workflow fields cannot be forged
+        with self.assertRaises(AccessError):
+            settlement.with_user(self.user_director).write({"is_confirmed": True})
+        with self.assertRaises(AccessError):
+            self.Settlement.with_user(self.user_director).create({
+                "user_id": self.user_pm.id, "date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31),
+                "is_confirmed": True})
 
     def test_batch_wizard_and_statement_pdf(self):
         invoice = self._invoice()
