@@ -218,6 +218,7 @@ class SpmProjectCommon(SpmCommon):
         project = cls.env["project.project"].create({
             "name": name, "company_id": cls.company.id, "user_id": (user or cls.pm).id,
             "partner_id": cls.customer.id, "allow_milestones": True,
+            "spm_grade_id": cls.env.ref("sales_project_management.grade_office").id,  # as its 立项 sets it
             "date_start": cls.today - timedelta(days=120), "date": cls.today - timedelta(days=10),
             "spm_member_ids": [
                 Command.create({"role": "director", "user_id": cls.user_director.id, "sequence": 1}),
