@@ -29,7 +29,7 @@ class CrmLead(models.Model):
 
     # Grading (项目等级评定)
     spm_grade_id = fields.Many2one(
-        "spm.grade", string="Grade", compute="_compute_spm_grade_id", store=True, readonly=False,
+        "spm.grade", string="Grade", compute="_compute_spm_grade_id", store=True, readonly=False, check_company=True,
         index="btree_not_null", tracking=True, ondelete="restrict",
         help="Computed from the expected revenue; a manager may raise it by hand with a reason.")
     spm_grade_manual = fields.Boolean(
@@ -93,12 +93,19 @@ class CrmLead(models.Model):
 
     @api.depends("expected_revenue", "company_id", "spm_grade_manual")
     def _compute_spm_grade_id(self):
-        grades = self.env["spm.grade"].sudo().search([])  # pylint: disable=no-search-all
+        grades, scales = self.env["spm.grade"].sudo().search([]), {}  # pylint: disable=no-search-all
         for lead in self:
-            automatic = grades._spm_pick(lead.expected_revenue, lead.company_id or self.env.company)
+            automatic = lead._spm_automatic_grade(grades, scales)
             if lead.spm_grade_manual and lead.spm_grade_id and lead.spm_grade_id.min_amount >= automatic.min_amount:
                 continue
             lead.spm_grade_id = automatic
+
+    def _spm_automatic_grade(self, grades, scales):
+        """The grade the expected revenue gives (``scales``: a cache of each company's scale)."""
+        company = self.company_id or self.env.company
+        if company not in scales:
+            scales[company] = grades._spm_scale(company)
+        return grades._spm_pick(self.expected_revenue, company, scales[company])
 
     @api.model
     def _spm_recompute_automatic_grades(self):
@@ -108,9 +115,9 @@ class CrmLead(models.Model):
 
     @api.constrains("spm_grade_id", "spm_grade_manual", "spm_grade_reason", "expected_revenue")
     def _check_spm_grade(self):
-        grades = self.env["spm.grade"].sudo().search([])  # pylint: disable=no-search-all
+        grades, scales = self.env["spm.grade"].sudo().search([]), {}  # pylint: disable=no-search-all
         for lead in self:
-            automatic = grades._spm_pick(lead.expected_revenue, lead.company_id or self.env.company)
+            automatic = lead._spm_automatic_grade(grades, scales)
             if lead.spm_grade_manual:
                 if not lead.spm_grade_id:
                     raise ValidationError(self.env._("“%s”: choose the grade to set by hand.", lead.name))
@@ -124,6 +131,16 @@ class CrmLead(models.Model):
                 raise ValidationError(self.env._(
                     "“%(lead)s”: its expected revenue makes it “%(grade)s”. To choose another grade, a manager "
                     "sets it by hand with a reason.", lead=lead.name, grade=automatic.name or self.env._("no grade")))
+
+    @api.constrains("stage_id", "company_id")
+    def _check_spm_stage_company(self):
+        """A company's own pipeline (the stages of its teams, with their gates) is not usable in another."""
+        for lead in self:
+            company = lead.stage_id.team_id.company_id
+            if company and lead.company_id and company != lead.company_id:
+                raise ValidationError(self.env._(
+                    "“%(lead)s” cannot enter the stage “%(stage)s” of another company's sales team.",
+                    lead=lead.name, stage=lead.stage_id.name))
 
     @api.depends("spm_assessment_ids.score", "spm_assessment_ids.weight")
     def _compute_spm_feasibility_score(self):

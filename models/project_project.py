@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, _lt, api, fields, models
 from odoo.addons.project.models.project_task import CLOSED_STATES
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
 from .project_update import iso_week, week_bounds
@@ -75,7 +75,8 @@ class ProjectProject(models.Model):
                                   ondelete="set null")
     spm_initiation_id = fields.Many2one("spm.initiation", string="Initiation Request", copy=False,
                                         ondelete="set null")
-    spm_grade_id = fields.Many2one("spm.grade", string="Grade", index="btree_not_null", ondelete="restrict")
+    spm_grade_id = fields.Many2one("spm.grade", string="Grade", index="btree_not_null", ondelete="restrict",
+                                   check_company=True)
     spm_objective = fields.Html("Project Objective")
     spm_member_ids = fields.One2many("spm.project.member", "project_id", string="Project Team")
     spm_success_criterion_ids = fields.One2many("spm.success.criterion", "project_id", string="Success Criteria")
@@ -188,6 +189,14 @@ class ProjectProject(models.Model):
         for project in self:
             lines = project.spm_collection_line_ids
             project.spm_collection_done = bool(lines) and all(line._spm_settled() for line in lines)
+
+    @api.constrains("spm_grade_id", "company_id")
+    def _check_spm_grade_company(self):
+        for project in self:
+            if project.spm_grade_id.company_id and project.spm_grade_id.company_id != project.company_id:
+                raise ValidationError(self.env._(
+                    "The project “%(project)s” cannot take the grade “%(grade)s” of another company.",
+                    project=project.name, grade=project.spm_grade_id.name))
 
     @api.depends("stage_id.fold")
     def _compute_spm_closed(self):
@@ -322,7 +331,7 @@ class ProjectProject(models.Model):
         """A closed project (and what belongs to it) is read-only except for managers."""
         if self.env.su or self.env.user.has_group(MANAGER_GROUP):
             return
-        closed = self.sudo().filtered(lambda project: project.stage_id.fold)
+        closed = self.sudo().filtered(lambda project: project.stage_id.fold)._spm_gated_records()
         if closed:
             raise UserError(self.env._(
                 "The project “%s” is closed: only a sales projects manager may change it.", closed[0].name))
@@ -720,7 +729,15 @@ class ProjectProject(models.Model):
     def _spm_is_sales_project(self):
         """A delivery project of the addon: graded by its initiation (立项)."""
         self.ensure_one()
-        return bool(self.spm_grade_id)
+        return bool(self.sudo().spm_grade_id)
+
+    def _spm_gated_records(self):
+        """The delivery stages govern sales projects only: the company's other projects move freely."""
+        return self.filtered(lambda project: project._spm_is_sales_project())
+
+    @api.model
+    def _spm_gated_domain(self):
+        return [("spm_grade_id", "!=", False)]
 
     @api.model
     def _cron_spm_weekly_report_reminders(self):

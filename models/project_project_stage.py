@@ -1,6 +1,4 @@
-from odoo import _lt, api, fields, models
-
-from .spm_translation import term_translations
+from odoo import _lt, fields, models
 
 # project's four default stages become the governed delivery stages (data/project_stage_data.xml).
 # Their records belong to project, so their new names are translated from these code terms.
@@ -16,21 +14,8 @@ class ProjectProjectStage(models.Model):
     (Odoo's own meaning of folding): its projects are read-only except for managers."""
     _name = "project.project.stage"
     _inherit = ["project.project.stage", "spm.gated.stage.mixin"]
+    _spm_renamed_stages = RENAMED_PROJECT_STAGES
     _spm_scope_field = "company_id"
 
     spm_gate_ids = fields.One2many("spm.stage.gate", "project_stage_id", string="Gates",
                                    help="Requirements a project must meet to leave this stage forward.")
-    spm_gate_count = fields.Integer("Gate Count", compute="_compute_spm_gate_count")
-
-    @api.depends("spm_gate_ids")
-    def _compute_spm_gate_count(self):
-        for stage in self:
-            stage.spm_gate_count = len(stage.spm_gate_ids)
-
-    @api.model
-    def _spm_translate_renamed_stages(self):
-        """Give project's renamed default stages our names in every installed language."""
-        for xmlid, term in RENAMED_PROJECT_STAGES.items():
-            stage = self.env.ref(xmlid, raise_if_not_found=False)
-            if stage:
-                stage.update_field_translations("name", term_translations(self.env, term))

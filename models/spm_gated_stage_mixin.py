@@ -1,4 +1,6 @@
-from odoo import api, models, tools
+from odoo import api, fields, models, tools
+
+from .spm_translation import term_translations
 
 
 class SpmGatedStageMixin(models.AbstractModel):
@@ -16,6 +18,24 @@ class SpmGatedStageMixin(models.AbstractModel):
     _spm_scope_field = False
     # what changes the table
     _spm_table_fields = {"sequence"}
+    # {xmlid of a stage of another module: its new name as a code term} (renamed by our data files; the
+    # records belong to the other module, so their names are translated from these terms)
+    _spm_renamed_stages = {}
+
+    spm_gate_count = fields.Integer("Gate Count", compute="_compute_spm_gate_count")
+
+    @api.depends("spm_gate_ids")
+    def _compute_spm_gate_count(self):
+        for stage in self:
+            stage.spm_gate_count = len(stage.spm_gate_ids)
+
+    @api.model
+    def _spm_translate_renamed_stages(self):
+        """Give the renamed stages of the other module our names in every installed language."""
+        for xmlid, term in self._spm_renamed_stages.items():
+            stage = self.env.ref(xmlid, raise_if_not_found=False)
+            if stage:
+                stage.update_field_translations("name", term_translations(self.env, term))
 
     @api.model_create_multi
     def create(self, vals_list):

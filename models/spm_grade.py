@@ -13,11 +13,15 @@ class SpmGrade(models.Model):
     company_id = fields.Many2one(
         "res.company", index=True,
         help="Leave empty to use the grade in every company.")
-    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency_id", store=True, readonly=False, precompute=True, required=True,
+        help="The currency of the minimum amount: the company's for a grade of one company. The grades of every "
+             "company are converted into the currency of each company that uses them, at the day's rate.")
     min_amount = fields.Monetary(
         "Minimum Expected Revenue", currency_field="currency_id",
         help="An opportunity whose expected revenue (in its company's currency) reaches this amount "
-             "gets this grade, unless a higher grade applies.")
+             "gets this grade, unless a higher grade applies. A company that has grades of its own uses only "
+             "those; the others use the grades of every company.")
     description = fields.Text(translate=True)
     approval_step_ids = fields.One2many("spm.approval.step", "grade_id", string="Approval Chain", copy=True)
     monitor_group_id = fields.Many2one(
@@ -34,12 +38,26 @@ class SpmGrade(models.Model):
     @api.depends("company_id")
     def _compute_currency_id(self):
         for grade in self:
-            grade.currency_id = grade.company_id.currency_id or self.env.company.currency_id
+            if grade.company_id or not grade.currency_id:
+                grade.currency_id = grade.company_id.currency_id or self.env.company.currency_id
 
-    def _spm_pick(self, amount, company):
-        eligible = self.filtered(
-            lambda g: (not g.company_id or g.company_id == company) and (amount or 0.0) >= g.min_amount)
-        return eligible.sorted(lambda g: (-g.min_amount, g.sequence, g.id))[:1]
+    def _spm_scale(self, company):
+        """[(threshold in ``company``'s currency, grade)] of the grades of ``self`` that apply to the
+        company, highest first: its own grades if it has any, else the grades of every company."""
+        own = self.filtered(lambda g: g.company_id == company)
+        pool = own or self.filtered(lambda g: not g.company_id)
+        today = fields.Date.context_today(self)
+        scale = [(grade.currency_id._convert(grade.min_amount, company.currency_id, company, today, round=False)
+                  if grade.currency_id != company.currency_id else grade.min_amount, grade) for grade in pool]
+        return sorted(scale, key=lambda item: (-item[0], item[1].sequence, item[1].id))
+
+    def _spm_pick(self, amount, company, scale=None):
+        """The grade an expected revenue of ``company`` (in its currency) reaches; ``scale`` is the
+        company's :meth:`_spm_scale`, given when picking for many records."""
+        for threshold, grade in self._spm_scale(company) if scale is None else scale:
+            if (amount or 0.0) >= threshold:
+                return grade
+        return self.browse()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -49,7 +67,7 @@ class SpmGrade(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"min_amount", "company_id", "active"} & set(vals):
+        if {"min_amount", "currency_id", "company_id", "active"} & set(vals):
             self.env["crm.lead"]._spm_recompute_automatic_grades()
         return res
 

@@ -51,6 +51,10 @@ class SpmStageGate(models.Model):
     project_stage_id = fields.Many2one("project.project.stage", index="btree_not_null",
                                        ondelete="cascade",
                                        help="The requirement must be met to leave this project stage forward.")
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, index="btree_not_null",
+        help="The company of the stage's sales team (or of the project stage): the gate is seen and used in that "
+             "company only. Empty for the stages every company shares.")
     target_model = fields.Selection(TARGET_MODELS, string="Applies To", compute="_compute_target_model", store=True,
                                     precompute=True, index=True)
     stage_sequence = fields.Integer(compute="_compute_stage_sequence", store=True)
@@ -89,6 +93,11 @@ class SpmStageGate(models.Model):
     def _compute_stage_sequence(self):
         for gate in self:
             gate.stage_sequence = gate.project_stage_id.sequence if gate.project_stage_id else gate.stage_id.sequence
+
+    @api.depends("stage_id.team_id.company_id", "project_stage_id.company_id")
+    def _compute_company_id(self):
+        for gate in self:
+            gate.company_id = gate.stage_id.team_id.company_id or gate.project_stage_id.company_id
 
     @api.constrains("gate_type", "field_id", "document_type_id", "min_score", "domain", "stage_id", "project_stage_id")
     def _check_gate_definition(self):

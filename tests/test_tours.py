@@ -69,6 +69,11 @@ class TestTours(HttpCase):
         accountant.lang = "zh_CN"
         self.start_tour("/odoo", "spm_collection_tour", login="spm_accountant")
 
+    def test_salesperson_reads_my_commissions(self):
+        salesperson = self.env.ref(f"{MODULE}.user_spm_sales2")  # the demo data: her commissions and a clawback
+        salesperson.lang = "zh_CN"
+        self.start_tour("/odoo", "spm_commission_tour", login="spm_sales2")
+
     def test_salesperson_uploads_a_document(self):
         salesperson = mail_new_test_user(self.env, login="spm_tour_sales3", name="王磊", lang="zh_CN",
                                          groups=f"base.group_user,{MODULE}.group_spm_user")
@@ -122,6 +127,18 @@ class TestTours(HttpCase):
             "name": "设备到货延迟", "lead_id": lead.id, "project_id": project.id, "probability": 4, "impact": 4})
         self.start_tour("/odoo", "spm_project_risk_tour", login="spm_tour_pm2")
 
+    def test_manager_and_executive_see_the_dashboards(self):
+        for xmlid in ("user_spm_manager", "user_spm_exec"):  # the demo data (make test installs it)
+            user = self.env.ref(f"{MODULE}.{xmlid}")
+            user.lang = "zh_CN"
+            with self.subTest(user=user.login):
+                self.start_tour("/odoo/dashboards", "spm_dashboard_tour", login=user.login)
+
+    def test_newcomer_sees_the_sample_dashboard(self):
+        mail_new_test_user(self.env, login="spm_tour_newcomer", name="新同事", lang="zh_CN",
+                           groups=f"base.group_user,{MODULE}.group_spm_user")
+        self.start_tour("/odoo/dashboards", "spm_dashboard_sample_tour", login="spm_tour_newcomer")
+
 
 @tagged("post_install", "-at_install")
 class TestDeliveryTours(HttpCase, SpmProjectCommon):
@@ -169,3 +186,4 @@ class TestDeliveryTours(HttpCase, SpmProjectCommon):
         activity_type = self.env.ref(f"{MODULE}.mail_activity_type_satisfaction")
         self.assertEqual(self.project.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id,
                          self.user_director, "a score of 2 alerts the director")
+

@@ -303,9 +303,8 @@ def cmd_lint(_args):
     return 1 if failed else 0
 
 
-def run_odoo_tests(path, db, logfile):
+def run_odoo_tests(path, db, logfile, data_dir):
     """Install the addon with its tests in a throwaway database; returns the log analysis."""
-    data_dir = tempfile.mkdtemp(prefix="spm-test-data-")
     cmd = odoo_cmd(
         f"--addons-path={path}", "-d", db, f"--db-filter=^{re.escape(db)}$",
         "-i", MODULE, "--test-enable", f"--test-tags=/{MODULE}", "--stop-after-init",
@@ -335,9 +334,17 @@ def run_odoo_tests(path, db, logfile):
             if level in ("ERROR", "CRITICAL") or (level == "WARNING" and ours):
                 stats["bad_lines"].append(line.rstrip("\n"))
         proc.wait()
-    shutil.rmtree(data_dir, ignore_errors=True)
     stats["returncode"] = proc.returncode
     return stats
+
+
+def run_upgrade_check(path, db, data_dir):
+    """tools/upgrade_check.py on the database the tests installed: True when it passed."""
+    say("upgrade check: change the configuration, run -u sales_project_management, read it back")
+    check = subprocess.run(
+        [PY, os.path.join(REPO, "tools", "upgrade_check.py"), f"--addons-path={path}", "-d", db,
+         f"--data-dir={data_dir}"], check=False)
+    return check.returncode == 0
 
 
 def cmd_test(args):
@@ -355,9 +362,12 @@ def cmd_test(args):
     logfile = os.path.join(tempfile.gettempdir(), f"{db}.log")
     drop_database(db)
     say(f"installing {MODULE} with its tests in throwaway database {db!r} (log: {logfile})")
+    data_dir = tempfile.mkdtemp(prefix="spm-test-data-")
     try:
-        stats = run_odoo_tests(path, db, logfile)
+        stats = run_odoo_tests(path, db, logfile, data_dir)
+        upgrade_ok = stats["result"] and run_upgrade_check(path, db, data_dir)
     finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
         if not args.keep:
             drop_database(db)
     lint_failed = 0 if args.no_lint else run_lint()
@@ -373,11 +383,13 @@ def cmd_test(args):
                         + "\n    ".join(stats["bad_lines"][:30]))
     if lint_failed:
         problems.append(f"{lint_failed} linter(s) failed")
+    if not upgrade_ok:
+        problems.append("the upgrade check failed (configuration lost or duplicated by -u, see above)")
     passed = stats["run"] - stats["failed"] - stats["errors"] - stats["skipped"]
     failed = stats["failed"] + stats["errors"] + stats["skipped"]
-    # the clean-install-log check and the linters count as checks of their own
-    passed += (lint_checks - lint_failed) + (0 if stats["bad_lines"] or not stats["result"] else 1)
-    failed += lint_failed + (1 if stats["bad_lines"] or not stats["result"] else 0)
+    # the clean-install-log check, the upgrade check and the linters count as checks of their own
+    passed += (lint_checks - lint_failed) + (0 if stats["bad_lines"] or not stats["result"] else 1) + upgrade_ok
+    failed += lint_failed + (1 if stats["bad_lines"] or not stats["result"] else 0) + (not upgrade_ok)
     for problem in problems:
         say(f"FAILED: {problem}")
     print(f"{passed} passed, {failed} failed")
