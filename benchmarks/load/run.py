@@ -27,6 +27,7 @@ that serves it, restarted by ``--faults``; default ``15/main``).
 """
 
 import argparse
+import ast
 import contextlib
 import csv
 import json
@@ -76,6 +77,8 @@ def parse_args(argv):
     parser.add_argument("--recovery", type=int, default=60, help="seconds of load after the last fault (60)")
     parser.add_argument("--pg-cluster", default="15/main", help="Debian cluster restarted by --faults (15/main)")
     parser.add_argument("--rebuild", action="store_true", help="remake the template databases")
+    parser.add_argument("--upgrade", action="store_true",
+                        help="upgrade the addon in its template (done anyway when its version changed)")
     parser.add_argument("--mix", help='JSON {user class: count}, e.g. \'{"PlainUser": 2, "PipelineUser": 2}\'')
     parser.add_argument("--out", default=os.path.join(os.getcwd(), "load-results"),
                         help="directory of the logs, CSV and results (./load-results)")
@@ -125,8 +128,24 @@ def ensure_template(args, kind, addons_path):
         with open(os.path.join(args.out, f"install_{kind}.log"), "w", encoding="utf-8") as log:
             sh(*odoo_cmd(addons_path, template, "-i", modules, "--load-language=zh_CN", "--stop-after-init",
                          "--http-port=0", "--max-cron-threads=0", "--log-level=warn"), stdout=log, stderr=log)
+    elif kind == "addon" and (args.upgrade or installed_version(template) != manifest_version()):
+        say(f"{template}: upgrading sales_project_management")
+        with open(os.path.join(args.out, "upgrade_addon.log"), "w", encoding="utf-8") as log:
+            sh(*odoo_cmd(addons_path, template, "-u", "sales_project_management", "--stop-after-init",
+                         "--http-port=0", "--max-cron-threads=0", "--log-level=warn"), stdout=log, stderr=log)
     fixtures(template, kind, addons_path, "--build", "--leads", str(args.leads))
     return template
+
+
+def manifest_version():
+    with open(os.path.join(os.path.dirname(BENCHMARKS), "__manifest__.py"), encoding="utf-8") as file:
+        return ast.literal_eval(file.read())["version"]
+
+
+def installed_version(database):
+    result = subprocess.run(["psql", "-d", database, "-tAc", "SELECT latest_version FROM ir_module_module "
+                             "WHERE name = 'sales_project_management'"], capture_output=True, text=True, check=True)
+    return result.stdout.strip()
 
 
 def copy_database(template, database):
