@@ -28,12 +28,11 @@ import sys
 import time
 from datetime import date, timedelta
 
-from common import alternate, argument_parser, odoo_cursor, superuser_env, user_env
+from common import alternate, argument_parser, ensure_salespeople, odoo_cursor, superuser_env, user_env
 
 from odoo import Command
 
 GOAL = 3.0
-LOGIN_PREFIX = "bench_spm_sales_"
 RULE_NAME = "BENCH 提成方案"
 
 HAND_SQL = """
@@ -70,24 +69,6 @@ def parse_args(argv):
     parser.add_argument("--month", type=int, default=6, help="month settled (6)")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each variant (7)")
     return parser.parse_args(argv)
-
-
-def ensure_people(env, company, persons):
-    Users = env["res.users"].with_context(no_reset_password=True)
-    users = Users.search([("login", "=like", LOGIN_PREFIX + "%")], order="login")
-    if len(users) < persons:
-        print(f"making {persons - len(users)} salespeople through the ORM ...", flush=True)
-        group = env.ref("sales_project_management.group_spm_user")
-        teams = [env.ref("sales_project_management.team_east"), env.ref("sales_project_management.team_north")]
-        for number in range(len(users) + 1, persons + 1):
-            user = Users.create({
-                "login": f"{LOGIN_PREFIX}{number:03d}", "name": f"BENCH 销售 {number:03d}",
-                "company_id": company.id, "company_ids": [Command.set(company.ids)],
-                "groups_id": [Command.set([env.ref("base.group_user").id, group.id])], "tz": "Asia/Shanghai",
-            })
-            env["crm.team.member"].create({"crm_team_id": teams[number % 2].id, "user_id": user.id})
-        users = Users.search([("login", "=like", LOGIN_PREFIX + "%")], order="login")
-    return users[:persons]
 
 
 def ensure_lines(env, company, users, receipts, month):
@@ -173,7 +154,7 @@ def main(argv=None):
         company = env.ref("sales_project_management.spm_company", raise_if_not_found=False)
         if not company:
             sys.exit("The database needs the addon's demo data (the company sales_project_management.spm_company).")
-        users = ensure_people(env, company, args.persons)
+        users = ensure_salespeople(env, company, args.persons)
         ensure_lines(env, company, users, args.receipts, (start, stop))
         env.cr.commit()
         director = env.ref("sales_project_management.user_spm_director")

@@ -45,13 +45,11 @@ import time
 from collections import defaultdict
 from datetime import date
 
-from common import alternate, argument_parser, captured_sql, odoo_cursor, superuser_env, user_env
+from common import alternate, argument_parser, captured_sql, ensure_salespeople, odoo_cursor, superuser_env, user_env
 
 import odoo
-from odoo import Command
 
 GOAL = 2.0
-LOGIN_PREFIX = "bench_spm_sales_"
 FIELDS = ["achieved_signed", "achieved_invoiced", "achieved_collected"]
 CREDIT_NOTES_APPLIED = 2000
 
@@ -102,21 +100,8 @@ def parse_args(argv):
 
 def ensure_people_and_targets(env, company, persons, year):
     """The bench salespeople and their person targets of ``year``, through the ORM; commit."""
-    Users = env["res.users"].with_context(no_reset_password=True)
-    users = Users.search([("login", "=like", LOGIN_PREFIX + "%")], order="login")
+    users = ensure_salespeople(env, company, persons)
     teams = [env.ref("sales_project_management.team_east"), env.ref("sales_project_management.team_north")]
-    if len(users) < persons:
-        print(f"making {persons - len(users)} salespeople through the ORM ...", flush=True)
-        group = env.ref("sales_project_management.group_spm_user")
-        for number in range(len(users) + 1, persons + 1):
-            user = Users.create({
-                "login": f"{LOGIN_PREFIX}{number:03d}", "name": f"BENCH 销售 {number:03d}",
-                "company_id": company.id, "company_ids": [Command.set(company.ids)],
-                "groups_id": [Command.set([env.ref("base.group_user").id, group.id])], "tz": "Asia/Shanghai",
-            })
-            env["crm.team.member"].create({"crm_team_id": teams[number % 2].id, "user_id": user.id})
-        users = Users.search([("login", "=like", LOGIN_PREFIX + "%")], order="login")
-    users = users[:persons]
     Target = env["spm.target"]
     existing = Target.search([("user_id", "in", users.ids), ("year", "=", year)])
     missing = users - existing.user_id

@@ -205,6 +205,29 @@ def ensure_leads(cr, wanted):
     return count + missing
 
 
+SALESPERSON_PREFIX = "bench_spm_sales_"
+
+
+def ensure_salespeople(env, company, persons):
+    """``persons`` salespeople of ``company`` (``bench_spm_sales_001`` ...), alternately in the demo's two
+    sales teams, made through the ORM when missing; returns them."""
+    Users = env["res.users"].with_context(no_reset_password=True)
+    users = Users.search([("login", "=like", SALESPERSON_PREFIX + "%")], order="login")
+    if len(users) < persons:
+        print(f"making {persons - len(users)} salespeople through the ORM ...", flush=True)
+        group = env.ref("sales_project_management.group_spm_user")
+        teams = [env.ref("sales_project_management.team_east"), env.ref("sales_project_management.team_north")]
+        for number in range(len(users) + 1, persons + 1):
+            user = Users.create({
+                "login": f"{SALESPERSON_PREFIX}{number:03d}", "name": f"BENCH 销售 {number:03d}",
+                "company_id": company.id, "company_ids": [Command.set(company.ids)],
+                "groups_id": [Command.set([env.ref("base.group_user").id, group.id])], "tz": "Asia/Shanghai",
+            })
+            env["crm.team.member"].create({"crm_team_id": teams[number % 2].id, "user_id": user.id})
+        users = Users.search([("login", "=like", SALESPERSON_PREFIX + "%")], order="login")
+    return users[:persons]
+
+
 def make_collection_projects(env, company, *, count, prefix, salespeople, customers, plan, invoice_every=None,
                              pay=False):
     """Sales projects of ``company`` made through the ORM, each with a confirmed sale order and a confirmed
