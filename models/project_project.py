@@ -331,7 +331,7 @@ class ProjectProject(models.Model):
         """A closed project (and what belongs to it) is read-only except for managers."""
         if self.env.su or self.env.user.has_group(MANAGER_GROUP):
             return
-        closed = self.sudo().filtered(lambda project: project.stage_id.fold)
+        closed = self.sudo().filtered(lambda project: project.stage_id.fold)._spm_gated_records()
         if closed:
             raise UserError(self.env._(
                 "The project “%s” is closed: only a sales projects manager may change it.", closed[0].name))
@@ -729,7 +729,15 @@ class ProjectProject(models.Model):
     def _spm_is_sales_project(self):
         """A delivery project of the addon: graded by its initiation (立项)."""
         self.ensure_one()
-        return bool(self.spm_grade_id)
+        return bool(self.sudo().spm_grade_id)
+
+    def _spm_gated_records(self):
+        """The delivery stages govern sales projects only: the company's other projects move freely."""
+        return self.filtered(lambda project: project._spm_is_sales_project())
+
+    @api.model
+    def _spm_gated_domain(self):
+        return [("spm_grade_id", "!=", False)]
 
     @api.model
     def _cron_spm_weekly_report_reminders(self):

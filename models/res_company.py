@@ -96,3 +96,21 @@ class ResCompany(models.Model):
                     "Issues are escalated to the project manager after at least one day, and to management later."))
             if company.spm_budget_tolerance < 0:
                 raise ValidationError(self.env._("The budget tolerance cannot be negative."))
+
+    # Commissions (提成)
+    spm_commission_entry_type = fields.Selection(
+        [("bill", "Vendor bill to the person"), ("entry", "Miscellaneous entry")], string="Commission Entry",
+        default="bill",
+        help="What confirming a commission settlement posts: a vendor bill to the person's contact, or a "
+             "miscellaneous entry debiting the commission expense and crediting the commission payable.")
+    spm_commission_expense_account_id = fields.Many2one(
+        "account.account", string="Commission Expense Account", check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]")
+    spm_commission_payable_account_id = fields.Many2one(
+        "account.account", string="Commission Payable Account", check_company=True,
+        domain="[('account_type', '=', 'liability_payable')]",
+        help="For miscellaneous entries: the payable the payment of the commission is reconciled with.")
+    spm_commission_journal_id = fields.Many2one(
+        "account.journal", string="Commission Journal", check_company=True,
+        domain="[('type', 'in', ('purchase', 'general'))]",
+        help="A purchase journal for vendor bills, a miscellaneous journal for entries.")

@@ -21,3 +21,9 @@ class ResConfigSettings(models.TransientModel):
     spm_issue_management_days = fields.Integer(related="company_id.spm_issue_management_days", readonly=False)
     spm_budget_tolerance = fields.Float(related="company_id.spm_budget_tolerance", readonly=False)
     spm_budget_overrun_policy = fields.Selection(related="company_id.spm_budget_overrun_policy", readonly=False)
+    spm_commission_entry_type = fields.Selection(related="company_id.spm_commission_entry_type", readonly=False)
+    spm_commission_expense_account_id = fields.Many2one(related="company_id.spm_commission_expense_account_id",
+                                                        readonly=False)
+    spm_commission_payable_account_id = fields.Many2one(related="company_id.spm_commission_payable_account_id",
+                                                        readonly=False)
+    spm_commission_journal_id = fields.Many2one(related="company_id.spm_commission_journal_id", readonly=False)

@@ -320,7 +320,7 @@ class SpmDailyReport(models.Model):
         """The PDF of the report's team for its day (销售日报表 of the team)."""
         self.ensure_one()
         reports = self.search([("team_id", "=", self.team_id.id), ("date", "=", self.date)]) if self.team_id else self
-        return self.env.ref("sales_project_management.action_report_spm_daily_team").report_action(reports)
+        return self.env.ref("sales_project_management.action_report_spm_daily_team").report_action(reports, data={})
 
     # ------------------------------------------------------------
     # Reminders

@@ -2,6 +2,7 @@ from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv.expression import AND as Domain_AND
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 
@@ -37,6 +38,15 @@ class SpmGatedMixin(models.AbstractModel):
         """What the gates of this model read: the gate status in the cache is recomputed when they change."""
         return ()
 
+    def _spm_gated_records(self):
+        """The records of ``self`` that the gates govern (all of them, unless the model says otherwise)."""
+        return self
+
+    @api.model
+    def _spm_gated_domain(self):
+        """The domain of the records that the gates govern, as ``_spm_gated_records`` decides them."""
+        return []
+
     # ------------------------------------------------------------
     # Gate status (what the next move needs, without trying it)
     # ------------------------------------------------------------
@@ -45,11 +55,12 @@ class SpmGatedMixin(models.AbstractModel):
         """{record: [(gate id, met), ...]} for the gates of each record's current stage, as saved."""
         Gate = self.env["spm.stage.gate"]
         by_stage = Gate._spm_gate_ids_by_stage(self._name)
-        saved_ids = [record._origin.id for record in self if record._origin.id]
-        gate_ids = {gate_id for record in self for gate_id in by_stage.get(record.stage_id.id, ())}
+        gated = self._spm_gated_records()
+        saved_ids = [record._origin.id for record in gated if record._origin.id]
+        gate_ids = {gate_id for record in gated for gate_id in by_stage.get(record.stage_id.id, ())}
         met = Gate._spm_evaluate(saved_ids, gate_ids)
         return {record: [(gate_id, (record._origin.id, gate_id) in met)
-                         for gate_id in by_stage.get(record.stage_id.id, ())]
+                         for gate_id in by_stage.get(record.stage_id.id, ())] if record in gated else []
                 for record in self}
 
     @api.depends(lambda self: self._spm_gate_inputs())
@@ -90,7 +101,8 @@ class SpmGatedMixin(models.AbstractModel):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
         gates = self.env["spm.stage.gate"].sudo().search([("target_model", "=", self._name)])
-        blocked = self.sudo().with_context(active_test=False)._search(gates._spm_blocked_domain())
+        blocked = self.sudo().with_context(active_test=False)._search(
+            Domain_AND([gates._spm_blocked_domain(), self._spm_gated_domain()]))
         ready = (operator == "=") == value
         return [("id", "not in" if ready else "in", blocked)]
 
@@ -137,7 +149,7 @@ class SpmGatedMixin(models.AbstractModel):
         """
         Stage, Gate = self.env[self._spm_stage_model], self.env["spm.stage.gate"]
         moves = []
-        for record in self:
+        for record in self._spm_gated_records():
             new = record.stage_id.id
             old = old_stages.get(record.id, new) if old_stages is not None else False
             if not new or new == old or not Stage._spm_is_forward(old, new):

@@ -5,6 +5,7 @@ from . import (
     test_budget_control,
     test_change_request,
     test_collection,
+    test_commission,
     test_daily_report,
     test_dashboards,
     test_grading,

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import Command, fields
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -218,6 +218,7 @@ class SpmProjectCommon(SpmCommon):
         project = cls.env["project.project"].create({
             "name": name, "company_id": cls.company.id, "user_id": (user or cls.pm).id,
             "partner_id": cls.customer.id, "allow_milestones": True,
+            "spm_grade_id": cls.env.ref("sales_project_management.grade_office").id,  # as its 立项 sets it
             "date_start": cls.today - timedelta(days=120), "date": cls.today - timedelta(days=10),
             "spm_member_ids": [
                 Command.create({"role": "director", "user_id": cls.user_director.id, "sequence": 1}),
@@ -357,3 +358,68 @@ class SpmWeeklyReportCommon(SpmMonitoringCommon):
         cls.env["spm.collection.line"].create({
             "project_id": project.id, "sale_order_id": order.id, "name": "预付款", "percent": 25,
             "amount": 250_000, "trigger": "date", "trigger_date": "2026-12-24"})
+
+
+class SpmCommissionCommon(SpmCollectionCommon):
+    """The 1,000,000 order of SpmCollectionCommon on a company-grade project managed by 黄伟 (project
+    manager) and sold by 王磊 (salesperson); a 5 % rule shared 60/40, company grade ×1.2; the order
+    invoiced in one installment."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["spm.commission.rule"].search([]).active = False  # the demo rules
+        cls.user_pm = mail_new_test_user(
+            cls.env, login="spm_t_pm", name="黄伟", groups="base.group_user,sales_project_management.group_spm_user",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)], email="spm_t_pm@example.com")
+        cls.grade = cls.env.ref("sales_project_management.grade_company")
+        cls.project.write({"spm_grade_id": cls.grade.id, "spm_member_ids": [
+            Command.create({"role": "manager", "user_id": cls.user_pm.id})]})
+        cls.rule = cls.env["spm.commission.rule"].create({
+            "name": "2026 提成方案", "company_id": cls.company.id, "date_from": date(2026, 1, 1),
+            "base": "collected", "rate_mode": "flat", "rate": 5.0,
+            "share_ids": [Command.create({"role": "manager", "share": 60}),
+                          Command.create({"role": "salesperson", "share": 40})],
+            "grade_rate_ids": [Command.create({"grade_id": cls.grade.id, "multiplier": 1.2})],
+        })
+        cls.installment = cls.env["spm.collection.line"].create({
+            "project_id": cls.project.id, "sale_order_id": cls.order.id, "name": "合同款", "percent": 100,
+            "amount": 1_000_000, "trigger": "date", "trigger_date": cls.today,
+        })
+        cls.project.action_spm_confirm_collection_plan()
+        accounts = cls.env["account.account"].with_company(cls.company)
+        cls.expense = accounts.search([("company_ids", "in", cls.company.ids), ("account_type", "=", "expense")],
+                                      limit=1)
+        cls.payable = accounts.search([("company_ids", "in", cls.company.ids),
+                                       ("account_type", "=", "liability_payable")], limit=1)
+        cls.misc_journal = cls.env["account.journal"].search([("company_id", "=", cls.company.id),
+                                                              ("type", "=", "general")], limit=1)
+        cls.company.write({"spm_commission_expense_account_id": cls.expense.id, "spm_commission_entry_type": "bill"})
+        cls.Line = cls.env["spm.commission.line"]
+        cls.Settlement = cls.env["spm.commission.settlement"]
+
+    def _invoice(self, line=None):
+        action = (line or self.installment).with_user(self.user_accountant).action_create_invoice()
+        return self.env["account.move"].browse(action["res_id"])
+
+    def _pay(self, invoice, amount, day):
+        return self.env["account.payment.register"].with_user(self.user_accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids).create({
+                "amount": amount, "payment_date": day,
+            })._create_payments()
+
+    def _lines(self, **domain):
+        return self.Line.search([(key, "=", value) for key, value in domain.items()], order="date, id")
+
+    def _settle(self, day, user=None):
+        settlements = self.Settlement.with_user(self.user_director)._spm_generate(self.company, day.replace(day=1))
+        return settlements.filtered(lambda s: s.user_id == (user or self.user_pm))
+
+    def _target(self, user, monthly):
+        target = self.env["spm.target"].with_user(self.user_director).create({
+            "year": 2026, "company_id": self.company.id, "user_id": user.id, "team_id": self.team_east.id,
+            "target_collected": sum(monthly.values())})
+        for line in target.line_ids:
+            line.target_collected = monthly.get(line.date_from.month, 0.0)
+        target.action_confirm()
+        return target

@@ -125,10 +125,30 @@ class TestProjectGates(SpmProjectCommon):
                         "Retrospective done"):
             self.assertIn(missing, message)
         self.assertEqual(self.project.stage_id, self.stage_delivery)
-        # created directly in a later stage: the same gates
+        # created directly in a later stage (as the 立项 workflow creates sales projects): the same gates
         with self.assertRaises(UserError):
-            self.env["project.project"].with_user(self.user_manager_east).create({
-                "name": "直接收尾", "company_id": self.company.id, "stage_id": self.stage_closing.id})
+            self.env["project.project"].create({
+                "name": "直接收尾", "company_id": self.company.id, "stage_id": self.stage_closing.id,
+                "spm_grade_id": self.project.spm_grade_id.id})
+
+    def test_other_projects_move_freely(self):
+        """The delivery gates govern sales projects (graded by their 立项); the company's other projects
+        keep Odoo's behaviour: any stage, closed or not, editable by their team."""
+        internal = self.env["project.project"].with_user(self.user_manager_east).create({
+            "name": "内部知识库", "company_id": self.company.id, "stage_id": self.stage_closing.id})
+        internal.with_user(self.user_manager_east).stage_id = self.stage_closed
+        self.assertFalse(internal.spm_gate_log_ids)
+        self.assertEqual((internal.spm_gate_total, internal.spm_gate_ready), (0, True))
+        self.assertIn(internal, self.env["project.project"].search([("spm_gate_ready", "=", True)]))
+        self._set_stage(self.stage_acceptance)
+        self.project.invalidate_recordset()
+        self.assertFalse(self.project.spm_gate_ready)
+        self.assertNotIn(self.project, self.env["project.project"].search([("spm_gate_ready", "=", True)]))
+        # a closed stage locks sales projects only
+        internal.with_user(self.pm)._spm_check_open()
+        self._set_stage(self.stage_closed)
+        with self.assertRaises(UserError):
+            self.project.with_user(self.pm)._spm_check_open()
 
     def test_import_and_form_are_refused_like_a_write(self):
         self._set_stage(self.stage_acceptance)

@@ -1,8 +1,9 @@
 import xmlrpc.client
+from datetime import date
 
 from odoo.tests import HttpCase, tagged
 
-from .common import SpmCollectionCommon, SpmGateCommon, SpmProjectCommon
+from .common import SpmCollectionCommon, SpmCommissionCommon, SpmGateCommon, SpmProjectCommon
 
 
 @tagged("post_install", "-at_install")
@@ -125,3 +126,38 @@ class TestDeliveryRpc(SpmProjectCommon, HttpCase):
         self.assertEqual(self.project.stage_id, self.stage_closing)
         self.assertEqual([log.result for log in self.project.spm_gate_log_ids.sorted("id")],
                          ["passed", "passed", "overridden"])
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionRpc(SpmCommissionCommon, HttpCase):
+    """The commission methods over XML-RPC: a manager settles a month, a salesperson cannot."""
+
+    _call = TestRpc._call
+    _model_call = TestRpc._model_call
+    assertAction = TestRpc.assertAction
+
+    def test_commission_methods(self):
+        invoice = self._invoice()
+        self._pay(invoice, 300_000, date(2026, 3, 15))
+        director, pm = self.user_director, self.user_pm
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._model_call(pm, "spm.commission.settlement", "action_generate", 2026, 3)
+        action = self._model_call(director, "spm.commission.settlement", "action_generate", 2026, 3)
+        self.assertAction(action, "spm.commission.settlement")
+        settlement = self.env["spm.commission.settlement"].search(action["domain"]).filtered(
+            lambda s: s.user_id == pm)
+        self.assertIs(self._call(director, "spm.commission.settlement", "action_refresh", settlement.ids), True)
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._call(pm, "spm.commission.settlement", "action_confirm", settlement.ids)
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._call(pm, "spm.commission.line", "write", settlement.line_ids.ids, {"amount": 1})
+        self.assertIs(self._call(director, "spm.commission.settlement", "action_confirm", settlement.ids), True)
+        self.assertEqual(settlement.state, "confirmed")
+        self.assertAction(self._call(pm, "spm.commission.settlement", "action_print", settlement.ids))
+        self.assertAction(self._call(self.user_accountant, "spm.commission.settlement", "action_view_move",
+                                     settlement.ids), "account.move")
+        self.assertIs(self._call(director, "spm.commission.settlement", "action_cancel", settlement.ids), True)
+        self.assertIs(self._call(director, "spm.commission.settlement", "action_draft", settlement.ids), True)
+        self.assertEqual((settlement.state, settlement.amount_total), ("draft", 10_800))
+        wizard = self.env["spm.commission.settlement.batch"].with_user(director).create({"year": 2026, "month": 3})
+        self.assertAction(self._call(director, "spm.commission.settlement.batch", "action_generate", wizard.ids))

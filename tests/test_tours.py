@@ -69,6 +69,11 @@ class TestTours(HttpCase):
         accountant.lang = "zh_CN"
         self.start_tour("/odoo", "spm_collection_tour", login="spm_accountant")
 
+    def test_salesperson_reads_my_commissions(self):
+        salesperson = self.env.ref(f"{MODULE}.user_spm_sales2")  # the demo data: her commissions and a clawback
+        salesperson.lang = "zh_CN"
+        self.start_tour("/odoo", "spm_commission_tour", login="spm_sales2")
+
     def test_salesperson_uploads_a_document(self):
         salesperson = mail_new_test_user(self.env, login="spm_tour_sales3", name="王磊", lang="zh_CN",
                                          groups=f"base.group_user,{MODULE}.group_spm_user")

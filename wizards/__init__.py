@@ -3,6 +3,7 @@ from . import (
     spm_approval_decision_mixin,
     spm_change_request_decision_wizard,
     spm_collection_plan_wizard,
+    spm_commission_settlement_batch,
     spm_gate_blocker_report,
     spm_gate_override_wizard,
     spm_initiation_decision_wizard,
