@@ -103,7 +103,7 @@ class TestMultiCompany(SpmCommon):
         self.lead_us.write({"spm_grade_manual": True, "spm_grade_id": self.grade_us_major.id,
                             "spm_grade_reason": "Strategic account"})
         self.lead_us.write({"company_id": self.company.id, "team_id": self.team_east.id,
-                            "stage_id": self.env.ref("crm.stage_lead1").id})
+                            "user_id": self.user_sales_east.id, "stage_id": self.env.ref("crm.stage_lead1").id})
         self.assertEqual(self.lead_us.spm_grade_id, self.grade_office)
 
     def test_nothing_of_the_other_company_is_visible(self):
