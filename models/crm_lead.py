@@ -29,7 +29,7 @@ class CrmLead(models.Model):
 
     # Grading (项目等级评定)
     spm_grade_id = fields.Many2one(
-        "spm.grade", string="Grade", compute="_compute_spm_grade_id", store=True, readonly=False, check_company=True,
+        "spm.grade", string="Grade", compute="_compute_spm_grade_id", store=True, readonly=False,
         index="btree_not_null", tracking=True, ondelete="restrict",
         help="Computed from the expected revenue; a manager may raise it by hand with a reason.")
     spm_grade_manual = fields.Boolean(
@@ -96,13 +96,16 @@ class CrmLead(models.Model):
         grades, scales = self.env["spm.grade"].sudo().search([]), {}  # pylint: disable=no-search-all
         for lead in self:
             automatic = lead._spm_automatic_grade(grades, scales)
-            if lead.spm_grade_manual and lead.spm_grade_id and lead.spm_grade_id.min_amount >= automatic.min_amount:
+            manual = lead.spm_grade_id if lead.spm_grade_manual else grades.browse()
+            # a grade set by hand sticks unless it is lower, or another company's (the lead moved)
+            if manual and not manual.company_id - lead.company_id and manual.min_amount >= automatic.min_amount:
                 continue
             lead.spm_grade_id = automatic
 
     def _spm_automatic_grade(self, grades, scales):
-        """The grade the expected revenue gives (``scales``: a cache of each company's scale)."""
-        company = self.company_id or self.env.company
+        """The grade the expected revenue gives (``scales``: a cache of each company's scale). An
+        opportunity without a company is graded on the shared grades as written, whoever reads it."""
+        company = self.company_id
         if company not in scales:
             scales[company] = grades._spm_scale(company)
         return grades._spm_pick(self.expected_revenue, company, scales[company])
@@ -117,6 +120,10 @@ class CrmLead(models.Model):
     def _check_spm_grade(self):
         grades, scales = self.env["spm.grade"].sudo().search([]), {}  # pylint: disable=no-search-all
         for lead in self:
+            grade_company = lead.spm_grade_id.company_id
+            if grade_company and grade_company != lead.company_id:
+                raise ValidationError(self.env._("“%(lead)s” cannot take the grade “%(grade)s” of another company.",
+                                                 lead=lead.name, grade=lead.spm_grade_id.name))
             automatic = lead._spm_automatic_grade(grades, scales)
             if lead.spm_grade_manual:
                 if not lead.spm_grade_id:

@@ -43,12 +43,14 @@ class SpmGrade(models.Model):
 
     def _spm_scale(self, company):
         """[(threshold in ``company``'s currency, grade)] of the grades of ``self`` that apply to the
-        company, highest first: its own grades if it has any, else the grades of every company."""
-        own = self.filtered(lambda g: g.company_id == company)
+        company, highest first: its own grades if it has any, else the grades of every company (as
+        written when no company is given)."""
+        own = self.filtered(lambda g: g.company_id == company) if company else self.browse()
         pool = own or self.filtered(lambda g: not g.company_id)
         today = fields.Date.context_today(self)
         scale = [(grade.currency_id._convert(grade.min_amount, company.currency_id, company, today, round=False)
-                  if grade.currency_id != company.currency_id else grade.min_amount, grade) for grade in pool]
+                  if company and grade.currency_id != company.currency_id else grade.min_amount, grade)
+                 for grade in pool]
         return sorted(scale, key=lambda item: (-item[0], item[1].sequence, item[1].id))
 
     def _spm_pick(self, amount, company, scale=None):

@@ -52,7 +52,7 @@ class TestDashboards(TransactionCase):
         group = self.env.ref(f"{MODULE}.spm_dashboard_group")
         self.assertEqual(group.published_dashboard_ids, self.env["spreadsheet.dashboard"].concat(*self.dashboards))
         self.assertEqual(
-            [d.with_context(lang="zh_CN").name for d in self.dashboards], ["销售管道", "项目", "回款", "销售目标"])
+            [d.with_context(lang="zh_CN").name for d in self.dashboards], ["销售管道", "项目", "回款", "目标与提成"])
         self.assertEqual(group.with_context(lang="zh_CN").name, "销售项目")
 
     def test_every_data_source_is_valid_and_filled_for_a_manager(self):

@@ -99,6 +99,12 @@ class TestMultiCompany(SpmCommon):
         with self.assertRaises(ValidationError):
             project.spm_grade_id = self.grade_us_major
         self.assertFalse(self._as(self.user_manager_east, "spm.grade").search([("id", "=", self.grade_us_major.id)]))
+        # a grade set by hand does not follow the opportunity into another company
+        self.lead_us.write({"spm_grade_manual": True, "spm_grade_id": self.grade_us_major.id,
+                            "spm_grade_reason": "Strategic account"})
+        self.lead_us.write({"company_id": self.company.id, "team_id": self.team_east.id,
+                            "user_id": self.user_sales_east.id, "stage_id": self.env.ref("crm.stage_lead1").id})
+        self.assertEqual(self.lead_us.spm_grade_id, self.grade_office)
 
     def test_nothing_of_the_other_company_is_visible(self):
         """Every model of the addon, read by each company's executive: nothing of the other company

@@ -24,6 +24,7 @@ CHART_ROWS = 14
 OPPORTUNITY = [["type", "=", "opportunity"]]
 SALES_PROJECT = [["spm_grade_id", "!=", False]]
 OVERDUE = [["is_overdue", "=", True]]
+COMMISSION_SETTLED = [["state", "!=", "cancelled"]]
 ESCALATED = [["spm_is_issue", "=", True], ["spm_escalation_level", "!=", "0"],
              ["state", "not in", ["1_done", "1_canceled"]]]
 
@@ -52,7 +53,7 @@ TEAM_CHAIN = {
     "crm.lead": "team_id", "spm.gate.log": "team_id", "spm.collection.analysis": "team_id",
     "spm.collection.receipt": "team_id", "spm.target.analysis": "team_id", "project.project": "spm_lead_id.team_id",
     "spm.risk": "lead_id.team_id", "project.task": "project_id.spm_lead_id.team_id",
-    "spm.satisfaction": "project_id.spm_lead_id.team_id",
+    "spm.satisfaction": "project_id.spm_lead_id.team_id", "spm.commission.line": "team_id",
 }
 
 DASHBOARDS = {
@@ -196,6 +197,11 @@ DASHBOARDS = {
                   [["target_type", "=", "team"]], sample=[("East China", 8.3), ("North China", 5.6)]),
             chart("Achievement by Salesperson (%)", "spm.target.analysis", ["user_id", "basis"], "achievement",
                   [["target_type", "=", "person"]], sample=[("Wang Lei", 16.7), ("Li Na", 5.6)]),
+            chart("Commissions by Month", "spm.commission.line", ["date:month"], "amount",
+                  sample=[("September", 12000), ("November", 22000)]),
+            chart("Commission Settlements by Status", "spm.commission.settlement", ["state", "user_id"],
+                  "amount_total", COMMISSION_SETTLED, stacked=True,
+                  sample=[("Draft", 8000), ("Confirmed", 12000), ("Paid", 14000)]),
         ],
         "sources": {
             1: pivot("Achievement by Team", "spm.target.analysis", ["team_id"], ["achievement"], columns=["basis"],
@@ -204,6 +210,8 @@ DASHBOARDS = {
                      columns=["basis"], domain=[["target_type", "=", "person"]]),
             3: pivot("Target and Achieved by Basis", "spm.target.analysis", ["basis"],
                      ["target_amount", "achieved_amount", "achievement"]),
+            4: pivot("Commissions by Person", "spm.commission.settlement", ["user_id"], ["amount_total"],
+                     columns=["state"], domain=COMMISSION_SETTLED),
         },
         "tables": [
             table("Achievement by Team (%)", 1, ["Sales Team", "Signed", "Invoiced", "Collected"],
@@ -223,6 +231,12 @@ DASHBOARDS = {
                    '=PIVOT.VALUE({p},"achieved_amount","#basis",{i})',
                    '=PIVOT.VALUE({p},"achievement","#basis",{i})'], lines=3,
                   sample=[("Signed", 192000000, 14000000, 7.3)]),
+            table("Commissions by Person", 4, ["Person", "Draft", "Confirmed (to Pay)", "Paid"],
+                  ['=PIVOT.HEADER({p},"#user_id",{i})',
+                   '=PIVOT.VALUE({p},"amount_total","#user_id",{i},"state","draft")',
+                   '=PIVOT.VALUE({p},"amount_total","#user_id",{i},"state","confirmed")',
+                   '=PIVOT.VALUE({p},"amount_total","#user_id",{i},"state","paid")'], lines=10,
+                  sample=[("Wang Lei", 8000, 4000, 14000), ("Li Na", "", 8000, "")]),
         ],
     },
 }

@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 
-const DASHBOARDS = ["销售管道", "项目", "回款", "销售目标"];
+const DASHBOARDS = ["销售管道", "项目", "回款", "目标与提成"];
 
 function chartsOf(root = document) {
     return [...root.querySelectorAll(".o_spreadsheet_dashboard_action .o-figure canvas")].map((canvas) => ({
@@ -84,13 +84,13 @@ registry.category("web_tour.tours").add("spm_dashboard_sample_tour", {
     steps: () => [
         {
             content: "a salesperson without targets opens the target dashboard",
-            trigger: ".o_search_panel_section:contains('销售项目') .o_search_panel_category_value:contains('销售目标')",
+            trigger: ".o_search_panel_section:contains('销售项目') .o_search_panel_category_value:contains('目标与提成')",
             run: "click",
         },
         {
             content: "its sample is shown, with sample figures in its charts",
             trigger: ".o_spreadsheet_dashboard_action .o_renderer.o-sample-dashboard .o-figure canvas",
-            run: () => everyChartHasData("销售目标 (sample)"),
+            run: () => everyChartHasData("目标与提成 (sample)"),
         },
     ],
 });
