@@ -101,7 +101,7 @@ class TestMultiCompany(SpmCommon):
         self.assertFalse(self._as(self.user_manager_east, "spm.grade").search([("id", "=", self.grade_us_major.id)]))
         # a grade set by hand does not follow the opportunity into another company
         self.lead_us.write({"spm_grade_manual": True, "spm_grade_id": self.grade_us_major.id,
-                            "spm_grade_reason": "Strategic account"})
+                            "spm_grade_reason": "Strategic account", "spm_customer_budget": 1_500_000})
         self.lead_us.write({"company_id": self.company.id, "team_id": self.team_east.id,
                             "user_id": self.user_sales_east.id, "stage_id": self.env.ref("crm.stage_lead1").id})
         self.assertEqual(self.lead_us.spm_grade_id, self.grade_office)
