@@ -281,7 +281,7 @@ def make_collection_projects(env, company, *, count, prefix, salespeople, custom
     for n, line in enumerate(due_lines):
         if n % invoice_every == invoice_every - 1:
             continue  # some stay to invoice
-        invoices += line.with_user(accountant).action_create_invoice().sudo()
+        invoices += invoices.browse(line.with_user(accountant).action_create_invoice()["res_id"])
     for n, invoice in enumerate(invoices if pay else ()):
         if n % 3 == 2:
             continue  # not paid yet
