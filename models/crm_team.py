@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .spm_target import BASES, _percent
 
@@ -45,6 +45,18 @@ class CrmTeam(models.Model):
             ["team_id"], ["__count"]))
         for team in self:
             team.spm_visit_week_count = counts.get(team._origin, 0)
+
+    @api.model
+    def _spm_team_of_users(self, users):
+        """{user: sales team}: the team the user belongs to, else the first one they lead (one query
+        for all the leaders without a team of their own)."""
+        teams = {user: user.sale_team_id for user in users}
+        leaders = users.filtered(lambda user: not user.sale_team_id)
+        if leaders:
+            for team in self.sudo().search([("user_id", "in", leaders.ids)], order="sequence, id desc"):
+                if not teams[team.user_id]:
+                    teams[team.user_id] = team
+        return teams
 
     def action_spm_open_visits(self):
         self.ensure_one()

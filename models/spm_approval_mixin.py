@@ -28,6 +28,27 @@ class SpmApprovalMixin(models.AbstractModel):
     # xmlid of the approvers' activity type, and the decision wizard of the model
     _spm_activity_type = None
     _spm_decision_wizard = None
+    # states in which the requester (or a manager) may still change the request's content
+    _spm_editable_states = ("draft",)
+
+    def _spm_editor_refused(self, names):
+        """The message refusing a change of ``names`` by someone else than the requester."""
+        raise NotImplementedError
+
+    def _spm_locked_refused(self, names):
+        """The message refusing a change of ``names``, requests no longer editable."""
+        raise NotImplementedError
+
+    def _spm_check_editor(self):
+        """A request's content is changed by its requester, or a manager, while it is editable."""
+        if self.env.su:
+            return
+        others = self.filtered(lambda r: r.user_id != self.env.user)
+        if others and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self._spm_editor_refused(", ".join(others.mapped("name"))))
+        locked = self.filtered(lambda r: r.state not in self._spm_editable_states)
+        if locked:
+            raise UserError(self._spm_locked_refused(", ".join(locked.mapped("name"))))
 
     def _spm_line_parent(self):
         """Name of the approval lines' many2one to their request."""

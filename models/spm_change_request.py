@@ -80,18 +80,11 @@ class SpmChangeRequest(models.Model):
             lambda names: self.env._("Only the team of the project %s raises its change requests.", names))
         return requests
 
-    def _spm_check_editor(self):
-        """A request's content is changed by its requester, or a manager, while it is a draft."""
-        if self.env.su:
-            return
-        others = self.filtered(lambda r: r.user_id != self.env.user)
-        if others and not self.env.user.has_group("sales_project_management.group_spm_manager"):
-            raise AccessError(self.env._("Only the requester (or a sales projects manager) changes the change "
-                                         "request %s.", ", ".join(others.mapped("name"))))
-        locked = self.filtered(lambda r: r.state != "draft")
-        if locked:
-            raise UserError(self.env._("The change request %s is no longer a draft.",
-                                       ", ".join(locked.mapped("name"))))
+    def _spm_editor_refused(self, names):
+        return self.env._("Only the requester (or a sales projects manager) changes the change request %s.", names)
+
+    def _spm_locked_refused(self, names):
+        return self.env._("The change request %s is no longer a draft.", names)
 
     def write(self, vals):
         content = set(vals) - {"message_main_attachment_id", "activity_ids", "message_follower_ids"}

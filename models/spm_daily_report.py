@@ -87,11 +87,9 @@ class SpmDailyReport(models.Model):
 
     @api.depends("user_id")
     def _compute_team_id(self):
+        teams = self.env["crm.team"]._spm_team_of_users(self.user_id)
         for report in self:
-            team = report.user_id.sale_team_id
-            if not team and report.user_id:
-                team = self.env["crm.team"].sudo().search([("user_id", "=", report.user_id.id)], limit=1)
-            report.team_id = team
+            report.team_id = teams.get(report.user_id, False)
 
     @api.depends("date", "company_id.spm_daily_report_deadline_days", "company_id.spm_daily_report_deadline_hour")
     def _compute_deadline(self):

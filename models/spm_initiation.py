@@ -22,6 +22,7 @@ class SpmInitiation(models.Model):
     _description = "Initiation Request"
     _inherit = ["mail.thread", "mail.activity.mixin", "spm.approval.mixin"]
     _order = "id desc"
+    _spm_editable_states = EDITABLE_STATES
     _spm_activity_type = "sales_project_management.mail_activity_type_initiation_approval"
     _spm_decision_wizard = "spm.initiation.decision.wizard"
 
@@ -92,19 +93,13 @@ class SpmInitiation(models.Model):
                 raise ValidationError(self.env._("An initiation request belongs to an opportunity."))
         return requests
 
-    def _spm_check_editor(self):
-        """A request's content is changed by its requester, or a manager, while it is editable."""
-        if self.env.su:
-            return
-        others = self.filtered(lambda r: r.user_id != self.env.user)
-        if others and not self.env.user.has_group("sales_project_management.group_spm_manager"):
-            raise AccessError(self.env._("Only the requester (or a sales projects manager) changes the initiation "
-                                         "request %s.", ", ".join(others.mapped("name"))))
-        locked = self.filtered(lambda r: r.state not in EDITABLE_STATES)
-        if locked:
-            raise UserError(self.env._(
-                "The initiation request %s is no longer a draft; only a returned request can be changed.",
-                ", ".join(locked.mapped("name"))))
+    def _spm_editor_refused(self, names):
+        return self.env._("Only the requester (or a sales projects manager) changes the initiation request %s.",
+                          names)
+
+    def _spm_locked_refused(self, names):
+        return self.env._("The initiation request %s is no longer a draft; only a returned request can be changed.",
+                          names)
 
     def write(self, vals):
         content = set(vals) - {"message_main_attachment_id", "activity_ids", "message_follower_ids"}

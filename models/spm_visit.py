@@ -93,11 +93,9 @@ class SpmVisit(models.Model):
 
     @api.depends("lead_id.team_id", "user_id")
     def _compute_team_id(self):
+        teams = self.env["crm.team"]._spm_team_of_users(self.user_id)
         for visit in self:
-            team = visit.lead_id.team_id or visit.user_id.sale_team_id
-            if not team and visit.user_id:
-                team = self.env["crm.team"].sudo().search([("user_id", "=", visit.user_id.id)], limit=1)
-            visit.team_id = team
+            visit.team_id = visit.lead_id.team_id or teams.get(visit.user_id, False)
 
     @api.depends("checkin_time", "checkin_latitude", "checkin_longitude")
     def _compute_checkin(self):
