@@ -23,7 +23,9 @@ class SpmAgedReceivable(models.Model):
 
     @property
     def _table_query(self):
-        days = "(CURRENT_DATE - COALESCE(aml.date_maturity, aml.date))"
+        # the reader's today (their time zone), as the installments' states count it, not the server's
+        today = fields.Date.context_today(self).isoformat()
+        days = f"(DATE '{today}' - COALESCE(aml.date_maturity, aml.date))"
         return f"""
             SELECT aml.id, aml.id AS move_line_id, aml.move_id, aml.partner_id, aml.company_id,
                    aml.company_currency_id AS currency_id, aml.date, aml.date_maturity,

@@ -67,7 +67,9 @@ class SpmCollectionAnalysis(models.Model):
 
     @property
     def _table_query(self):
-        days = "(CURRENT_DATE - l.due_date)"
+        # the reader's today (their time zone), as the installments' states count it, not the server's
+        today = fields.Date.context_today(self).isoformat()
+        days = f"(DATE '{today}' - l.due_date)"
         return f"""
             SELECT l.id, l.id AS line_id, l.name, l.project_id, l.sale_order_id, l.partner_id, l.user_id,
                    l.team_id, l.grade_id, l.company_id, l.currency_id, l.due_date,

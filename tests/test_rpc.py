@@ -1,6 +1,7 @@
 import xmlrpc.client
 from datetime import date
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import SpmCollectionCommon, SpmCommissionCommon, SpmGateCommon, SpmProjectCommon
@@ -114,7 +115,9 @@ class TestDeliveryRpc(SpmProjectCommon, HttpCase):
             "spm_document_type_id": self.doc_acceptance.id})
         self.assertIs(self._call(pm, "spm.acceptance", "action_confirm", [acceptance_id]), True)
         self.assertIs(self._call(pm, "spm.acceptance", "action_send_satisfaction_survey", [acceptance_id]), True)
-        self.assertEqual(self.project.spm_acceptance_date, self.today)
+        # dated by default on the project manager's day (their time zone), as the form would date it
+        self.assertEqual(self.project.spm_acceptance_date,
+                         fields.Date.context_today(self.env["spm.acceptance"].with_user(pm)))
         self.assertIs(self._call(pm, "project.project", "action_spm_next_stage", self.project.ids), True)
         # a manager passes 回款 with a reason
         self.assertEqual(self._call(manager, "project.project", "action_spm_pass_gate", self.project.ids,
