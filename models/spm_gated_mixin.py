@@ -32,7 +32,7 @@ class SpmGatedMixin(models.AbstractModel):
     spm_gate_missing = fields.Text("Missing Requirements", compute="_compute_spm_gate_status")
     spm_gate_met = fields.Integer("Requirements Met", compute="_compute_spm_gate_status")
     spm_gate_total = fields.Integer("Requirements", compute="_compute_spm_gate_status")
-    spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status_html", sanitize=False)
+    spm_gate_status = fields.Html("Gate Status", compute="_compute_spm_gate_status", sanitize=False)
 
     def _spm_gate_inputs(self):
         """What the gates of this model read: the gate status in the cache is recomputed when they change."""
@@ -66,22 +66,17 @@ class SpmGatedMixin(models.AbstractModel):
     @api.depends(lambda self: self._spm_gate_inputs())
     @api.depends_context("lang")
     def _compute_spm_gate_status(self):
-        """Read from the database: gates are decided on saved data, as the engine decides them."""
-        names = self.env["spm.stage.gate"]._spm_names()
+        """Read from the database: gates are decided on saved data, as the engine decides them. One
+        evaluation gives the figures and the status shown in the form."""
+        Gate = self.env["spm.stage.gate"]
+        names, explanations = Gate._spm_names(), Gate._spm_explanations()
+        labels = {True: self.env._("Met"), False: self.env._("Missing")}
         for record, results in self._spm_gate_results().items():
             unmet = [gate_id for gate_id, ok in results if not ok]
             record.spm_gate_total = len(results)
             record.spm_gate_met = len(results) - len(unmet)
             record.spm_gate_ready = not unmet
             record.spm_gate_missing = "\n".join(names[gate_id] for gate_id in unmet)
-
-    @api.depends(lambda self: self._spm_gate_inputs())
-    @api.depends_context("lang")
-    def _compute_spm_gate_status_html(self):
-        Gate = self.env["spm.stage.gate"]
-        names, explanations = Gate._spm_names(), Gate._spm_explanations()
-        labels = {True: self.env._("Met"), False: self.env._("Missing")}
-        for record, results in self._spm_gate_results().items():
             record.spm_gate_status = Markup("").join(
                 Markup('<div class="%s"><i class="fa %s me-2" role="img" aria-label="%s" title="%s"></i>%s%s</div>') % (
                     "text-success" if ok else "text-danger", "fa-check-circle" if ok else "fa-times-circle",
