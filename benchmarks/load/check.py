@@ -13,14 +13,16 @@
 4. the amount received of every installment equals the reconciliations (``account_partial_reconcile``)
    of its posted invoices' receivable lines with anything but a credit note, and every payment
    registered is posted and reconciled;
-5. no server error in the logs of either server (``ERROR``/``CRITICAL`` lines, HTTP 500) other than
-   Odoo's retried serialization conflicts, and no failed request in the scenario's results, except,
-   with faults injected, the requests cut by a fault (a killed worker, the database restarting)
-   within its window.
+5. no server error in the addon's server log (``ERROR``/``CRITICAL`` lines, HTTP 500) other than
+   Odoo's retried serialization conflicts, and no failed request of the addon's users in the
+   scenario's results, except, with faults injected, the requests cut by a fault (a killed worker,
+   the database restarting) within its window. Plain Odoo's server is the yardstick of the speed, not
+   a promise of the addon: its failures (plain Odoo's own answers to double-clicked confirmations)
+   are counted, not checked.
 
 Usable alone, on the databases and files of a run::
 
-    python3 benchmarks/load/check.py --addon-db spm_load_addon --log addon.log --log plain.log \\
+    python3 benchmarks/load/check.py --addon-db spm_load_addon --log addon.log \\
         --results results.jsonl [--faults faults.json]
 """
 
@@ -275,7 +277,7 @@ class Checker:
 
     def check_results(self, results):
         check = "no failed request"
-        allowed = 0
+        allowed = plain_failures = 0
         logins = defaultdict(list)
         for result in results:
             if result["kind"] == "login":
@@ -284,15 +286,22 @@ class Checker:
             if result["kind"] == "violation":
                 self.fail(result.get("check", "scenario"), json.dumps(result, ensure_ascii=False)[:300])
             elif result["kind"] == "error":
+                if str(result.get("name", "")).startswith("plain:"):
+                    # plain Odoo's own failures (its double-clicked confirmations): not the addon's promise
+                    plain_failures += 1
+                    continue
                 if result.get("session_lost") and self.session_dropped_by_fault(result, logins):
                     allowed += 1
                     continue
+                # an HTTP 500 without a body to read (a PDF download) in a fault's window: check_logs holds
+                # the server's side of it to the same rule (a traceback of the fault, or it fails)
                 if self.in_fault(result["t"]) and (result.get("connection") or result.get("session_lost") or any(
-                        marker in result.get("error", "") for marker in FAULT_MARKS)):
+                        marker in result.get("error", "") for marker in FAULT_MARKS) or result.get("status") == 500):
                     allowed += 1
                     continue
                 self.fail(check, f"{result.get('name')}: {result.get('error')}"[:300])
         self.facts["requests cut by faults"] = allowed
+        self.facts["failed requests of plain Odoo (not checked)"] = plain_failures
         self.facts["conflicts after Odoo's retries"] = sum(1 for r in results if r["kind"] == "conflict")
 
     def report(self):

@@ -14,7 +14,12 @@ what the load needs:
   华东大区): each gets one initiation request, approved by the team leader (陈强) and then by a
   manager, 周敏 (spm_director) and 刘洋 (spm_manager2) racing on the same step;
 * ``LOAD 回款 nn`` (addon only): sales projects with a confirmed order and a confirmed plan of six
-  installments all due (date trigger, in the past), to invoice with double clicks and to pay.
+  installments all due (date trigger, in the past), to invoice with double clicks and to pay;
+* plain Odoo gets the same work in its own terms (``LOAD 订单 nnn``): confirmed sale orders of a
+  service invoiced on order, as many as the addon's installments, that its accountant invoices with
+  the order's wizard (double clicks) and pays; its salespeople sell a service that creates a
+  project and a task when the order is confirmed (sale_project's demo product), and the sale order
+  PDF is its report.
 
 ``--describe`` (on the copies the run uses): the JSON the Locust scenario reads — the field
 specifications the web client sends for the pipeline kanban and the opportunity form of that
@@ -40,11 +45,12 @@ from common import (
     view_spec,
 )
 
-from odoo import fields
+from odoo import Command, fields
 
 MOVE_PREFIX = "LOAD MOVE "
 INITIATION_PREFIX = "LOAD 立项 "
 COLLECTION_PREFIX = "LOAD 回款 "
+ORDER_PREFIX = "LOAD 订单 "
 COLLECTION_PLAN = [("预付款", 10, 0), ("设计确认款", 15, 10), ("到货款", 20, 20), ("安装款", 20, 30),
                    ("验收款", 25, 40), ("质保金", 10, 50)]
 KANBAN_LIMIT = 80
@@ -151,14 +157,39 @@ def build_collections(env, count):
         sys.exit(f"The LOAD installments are not all to invoice: {sorted(set(lines.mapped('state')))}")
 
 
+def build_orders(env, count):
+    """Plain Odoo: confirmed sale orders of a service invoiced on order, waiting for their invoice."""
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True))
+    product = env["product.product"].create({
+        "name": f"{ORDER_PREFIX}系统集成服务", "type": "service", "invoice_policy": "order",
+        "list_price": 1_000_000, "taxes_id": [Command.clear()],
+    })
+    customers = env["res.partner"].search([("is_company", "=", True), ("company_id", "=", False),
+                                           ("id", "not in", env["res.company"].search([]).partner_id.ids)],
+                                          order="id")
+    orders = env["sale.order"].create([{
+        "partner_id": customers[n % len(customers)].id, "client_order_ref": f"{ORDER_PREFIX}{n:03d}",
+        "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+    } for n in range(1, count + 1)])
+    orders.action_confirm()
+    env.flush_all()
+    if set(orders.mapped("invoice_status")) != {"to invoice"}:
+        sys.exit(f"The LOAD orders are not all to invoice: {sorted(set(orders.mapped('invoice_status')))}")
+
+
 def build(args):
     with odoo_cursor(args.database, args.addons_path) as cr:
         env = superuser_env(cr)
+        started = time.perf_counter()
+        if args.kind == "plain":
+            cr.execute("SELECT count(*) FROM sale_order WHERE client_order_ref LIKE %s", [ORDER_PREFIX + "%"])
+            if not cr.fetchone()[0]:
+                build_orders(env, args.collections * len(COLLECTION_PLAN))
+                cr.commit()
         cr.execute("SELECT count(*) FROM crm_lead WHERE name LIKE %s", [MOVE_PREFIX + "%"])
         if cr.fetchone()[0]:
             print(f"{args.database}: the load data is there", flush=True)
             return
-        started = time.perf_counter()
         if args.kind == "plain":
             ensure_stages(env, 8)
             cr.commit()
@@ -203,6 +234,8 @@ def describe(args):
         }
         if args.kind == "addon":
             data.update(describe_addon(env, first))
+        else:
+            data.update(describe_plain(env))
         cr.execute("DROP TABLE IF EXISTS spm_load_snapshot")
         cr.execute("CREATE TABLE spm_load_snapshot AS SELECT id, stage_id, now() at time zone 'UTC' AS taken "
                    "FROM crm_lead")
@@ -233,6 +266,20 @@ def describe_addon(env, first):
         "company": company.id,
         "users": {login: env["res.users"].search([("login", "=", login)]).id
                   for login in ("spm_sales", "spm_manager", "spm_director", "spm_manager2", "spm_accountant")},
+    }
+
+
+def describe_plain(env):
+    orders = env["sale.order"].search([("client_order_ref", "=like", ORDER_PREFIX + "%"),
+                                       ("invoice_status", "=", "to invoice")], order="id")
+    customers = env["res.partner"].search([("is_company", "=", True), ("company_id", "=", False),
+                                           ("id", "not in", env["res.company"].search([]).partner_id.ids)],
+                                          order="id")
+    return {
+        "orders_to_invoice": orders.ids,
+        "project_product": env.ref("sale_project.product_service_create_project_and_task").id,
+        "customers": customers.ids,
+        "order_report": env.ref("sale.action_report_saleorder").report_name,
     }
 
 

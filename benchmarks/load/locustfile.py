@@ -3,7 +3,7 @@
 Run by ``run.py`` (which sets the environment variables below); by hand::
 
     SPM_LOAD_ADDON=addon.json SPM_LOAD_PLAIN=plain.json SPM_LOAD_RESULTS=results.jsonl \\
-        python3 -m locust -f benchmarks/load/locustfile.py --headless -u 32 -r 4 -t 5m --csv out/load
+        python3 -m locust -f benchmarks/load/locustfile.py --headless -u 42 -r 4 -t 5m --csv out/load
 
 ``SPM_LOAD_ADDON`` / ``SPM_LOAD_PLAIN``: what ``fixtures.py --describe`` wrote for each database, plus
 ``url`` (the server). The user classes and their fixed numbers (``SPM_LOAD_MIX`` = JSON {class: count}
@@ -15,15 +15,22 @@ overrides them):
   opportunity form (``web_read`` with the form's specification) and a stage move (``write`` of
   ``stage_id``, first stage to second, an opportunity whose gates are met). Their request names
   start with ``plain:`` and ``addon:``; ``run.py`` compares them;
-* ``PipelineUser`` also tries moves a gate blocks (an opportunity missing its requirements: the
-  move must be refused) and a manager (陈强) passes a gate anyway with a reason;
+* ``GateUser`` on the addon's database tries moves a gate blocks (an opportunity missing its
+  requirements: the move must be refused) and, as a manager (陈强), passes a gate anyway with a
+  reason; ``PlainMoveUser`` moves as many opportunities on plain Odoo, where nothing blocks them;
 * ``InitiationUser``: 王磊 requests and submits a 立项, his team leader 陈强 approves the first step
   with a double click (two requests at once), then 周敏 and 刘洋 race on the second step (two
   requests at once): exactly one of each pair must win;
 * ``CollectionUser``: the accountant 孙丽 invoices an installment with a double click (exactly one
   invoice), posts it when the company leaves invoices in draft, and registers a payment
   (``account.payment.register``), half or all of it;
-* ``ReportUser``: a manager downloads the 立项报告 PDF (``/report/pdf/...``) of a request.
+* ``ReportUser``: a manager downloads the 立项报告 PDF (``/report/pdf/...``) of a request;
+* plain Odoo carries the same work in its own terms, so that both servers serve the same mix and the
+  pipeline requests are compared under the same load: ``PlainProjectUser`` (as many as
+  ``InitiationUser``) creates a sale order of a service that makes a project and a task and confirms
+  it with a double click; ``PlainCollectionUser`` (as many as ``CollectionUser``) invoices a
+  confirmed order with the order's wizard (double click), posts the invoice and registers a payment;
+  ``PlainReportUser`` downloads a sale order PDF.
 
 Every answer that is neither a result nor an expected refusal (``UserError``, ``AccessError``,
 ``ValidationError``) is a failure; it is also written to ``SPM_LOAD_RESULTS`` (JSON lines) with the
@@ -85,12 +92,14 @@ class Pool:
 
 
 POOLS = {
-    "plain_moves": Pool(PLAIN.get("moves", [])),
+    "plain_moves": Pool(PLAIN.get("moves", [])[: len(PLAIN.get("moves", [])) // 2]),
+    "plain_other_moves": Pool(PLAIN.get("moves", [])[len(PLAIN.get("moves", [])) // 2:]),
     "addon_moves": Pool(ADDON.get("moves", [])),
     "blocked": Pool(ADDON.get("blocked", [])[: len(ADDON.get("blocked", [])) // 2]),
     "overrides": Pool(ADDON.get("blocked", [])[len(ADDON.get("blocked", [])) // 2:]),
     "initiation_leads": Pool(ADDON.get("initiation_leads", [])),
     "installments": Pool(ADDON.get("installments", [])),
+    "plain_orders": Pool(PLAIN.get("orders_to_invoice", [])),
 }
 APPROVED_INITIATIONS = list(ADDON.get("initiations", []))
 _request_ids = itertools.count(1)
@@ -172,13 +181,22 @@ class Client:
         self.context = dict(result["user_context"], allowed_company_ids=[int(company) for company in companies])
         return result
 
+    def twin(self):
+        """The same browser session on a second connection (a double click, a second tab): the
+        session cookie is shared, as in a browser, with no second login."""
+        twin = Client(self.user, new_session(self.user), self.data, self.credentials, self.prefix)
+        twin.session.cookies.update(self.session.cookies)
+        twin.context = dict(self.context)
+        return twin
+
     def call(self, model, method, args, kwargs=None, name=None):
         kwargs = dict(kwargs or {}, context={**self.context, **(kwargs or {}).get("context", {})})
         return self.rpc(f"/web/dataset/call_kw/{model}/{method}",
                         {"model": model, "method": method, "args": args, "kwargs": kwargs}, name or method)
 
     def get(self, url, name):
-        with self.session.get(url, name=f"{self.prefix}: {name}", catch_response=True) as response:
+        name = f"{self.prefix}: {name}"
+        with self.session.get(url, name=name, catch_response=True) as response:
             if response.status_code == 404:
                 response.failure("session lost (HTTP 404)")
                 self.session_lost(name, 404)
@@ -273,18 +291,29 @@ class PipelineUser(_Pipeline):
     prefix = "addon"
     moves = "addon_moves"
 
+
+class GateUser(HttpUser):
+    """Moves a gate blocks (the move must be refused) and a manager (陈强) passing a gate anyway.
+
+    Apart from ``PipelineUser``, whose requests are then exactly plain Odoo's: the comparison holds the
+    same tasks at the same rates on both servers."""
+    fixed_count = MIX.get("GateUser", 2)
+    host = ADDON.get("url", "")
+    wait_time = between(4, 12)
+
     def on_start(self):
-        super().on_start()
-        self.manager = Client(self, new_session(self), self.data, self.data["gate_overrider"], self.prefix)
+        self.client_ = Client(self, self.client, ADDON, ADDON["admin"], "addon")
+        self.client_.login()
+        self.manager = Client(self, new_session(self), ADDON, ADDON["gate_overrider"], "addon")
         self.manager.login()
 
-    @task(1)
+    @task
     def blocked_move(self):
         lead_id = POOLS["blocked"].take()
         if not lead_id:
             return
         try:
-            self.client_.call("crm.lead", "write", [[lead_id], {"stage_id": self.data["second_stage"]}],
+            self.client_.call("crm.lead", "write", [[lead_id], {"stage_id": ADDON["second_stage"]}],
                               name="stage move blocked")
         except Refused:
             return
@@ -292,17 +321,37 @@ class PipelineUser(_Pipeline):
             return
         record("violation", check="a gate did not block a move", lead=lead_id)
 
-    @task(1)
+    @task
     def gate_override(self):
         lead_id = POOLS["overrides"].take()
         if not lead_id:
             return
         try:
-            self.manager.call("crm.lead", "action_spm_pass_gate", [[lead_id], self.data["second_stage"],
+            self.manager.call("crm.lead", "action_spm_pass_gate", [[lead_id], ADDON["second_stage"],
                                                                    "LOAD 负载测试: 经理批准跳过"],
                               name="gate override")
         except (Refused, Failed):
             return
+
+
+class PlainMoveUser(HttpUser):
+    """Plain Odoo's counterpart of ``GateUser``: as many stage moves at the same rate (nothing blocks them)."""
+    fixed_count = MIX.get("PlainMoveUser", MIX.get("GateUser", 2))
+    host = PLAIN.get("url", "")
+    wait_time = between(4, 12)
+
+    def on_start(self):
+        self.client_ = Client(self, self.client, PLAIN, PLAIN["admin"], "plain")
+        self.client_.login()
+
+    @task
+    def other_move(self):
+        lead_id = POOLS["plain_other_moves"].take()
+        if not lead_id:
+            return
+        with contextlib.suppress(Refused, Failed):
+            self.client_.call("crm.lead", "write", [[lead_id], {"stage_id": PLAIN["second_stage"]}],
+                              name="stage move (other user)")
 
 
 class InitiationUser(HttpUser):
@@ -317,8 +366,7 @@ class InitiationUser(HttpUser):
         for role in ("sales", "leader", "director", "manager2"):
             self.clients[role] = Client(self, new_session(self), ADDON, logins[role], "addon")
             self.clients[role].login()
-        self.clients["leader2"] = Client(self, new_session(self), ADDON, logins["leader"], "addon")
-        self.clients["leader2"].login()
+        self.clients["leader2"] = self.clients["leader"].twin()
 
     def current_step(self, client, request_id):
         records = client.call("spm.initiation", "web_read", [[request_id]], {"specification": {
@@ -375,8 +423,7 @@ class CollectionUser(HttpUser):
         credentials = ADDON["logins"]["accountant"]
         self.accountant = Client(self, self.client, ADDON, credentials, "addon")
         self.accountant.login()
-        self.second_tab = Client(self, new_session(self), ADDON, credentials, "addon")
-        self.second_tab.login()
+        self.second_tab = self.accountant.twin()
 
     @task
     def invoice_and_pay(self):
@@ -427,6 +474,99 @@ class ReportUser(HttpUser):
         if APPROVED_INITIATIONS:
             request_id = random.choice(APPROVED_INITIATIONS)
             self.manager.get(f"/report/pdf/{ADDON['initiation_report']}/{request_id}", "report pdf")
+
+
+class PlainProjectUser(HttpUser):
+    """Plain Odoo's counterpart of 立项: a sale of a service that creates a project, confirmed twice at once."""
+    fixed_count = MIX.get("PlainProjectUser", MIX.get("InitiationUser", 3))
+    host = PLAIN.get("url", "")
+    wait_time = between(15, 30)
+
+    def on_start(self):
+        self.seller = Client(self, self.client, PLAIN, PLAIN["admin"], "plain")
+        self.seller.login()
+        self.second_tab = self.seller.twin()
+
+    def read_order(self, order_id):
+        return self.seller.call("sale.order", "web_read", [[order_id]], {"specification": {
+            "state": {}, "amount_total": {}, "project_ids": {"fields": {"display_name": {}}},
+            "tasks_count": {}}}, name="order read")[0]
+
+    @task
+    def sell_project(self):
+        try:
+            order_id = self.seller.call("sale.order", "create", [{
+                "partner_id": random.choice(PLAIN["customers"]),
+                "order_line": [[0, 0, {"product_id": PLAIN["project_product"], "product_uom_qty": 40}]]}],
+                name="order create")
+            self.read_order(order_id)
+            at_once(*((lambda client=client: client.call("sale.order", "action_confirm", [[order_id]],
+                                                          name="order confirm (double click)"))
+                      for client in (self.seller, self.second_tab)))
+            self.read_order(order_id)
+        except (Refused, Failed):
+            return
+
+
+class PlainCollectionUser(HttpUser):
+    """Plain Odoo's counterpart of 回款: invoice a confirmed order (double click), post it, pay it."""
+    fixed_count = MIX.get("PlainCollectionUser", MIX.get("CollectionUser", 2))
+    host = PLAIN.get("url", "")
+    wait_time = between(10, 20)
+
+    def on_start(self):
+        self.accountant = Client(self, self.client, PLAIN, PLAIN["admin"], "plain")
+        self.accountant.login()
+        self.second_tab = self.accountant.twin()
+
+    def create_invoice(self, client, order_id):
+        context = {"active_model": "sale.order", "active_ids": [order_id], "active_id": order_id}
+        wizard_id = client.call("sale.advance.payment.inv", "create", [{"advance_payment_method": "delivered"}],
+                                {"context": context}, name="invoice order wizard (double click)")
+        return client.call("sale.advance.payment.inv", "create_invoices", [[wizard_id]], {"context": context},
+                           name="invoice order (double click)")
+
+    @task
+    def invoice_and_pay(self):
+        order_id = POOLS["plain_orders"].take()
+        if not order_id:
+            return
+        at_once(*((lambda client=client: self.create_invoice(client, order_id))
+                  for client in (self.accountant, self.second_tab)))
+        client = self.accountant
+        try:
+            order = client.call("sale.order", "web_read", [[order_id]], {"specification": {
+                "invoice_ids": {"fields": {"state": {}, "amount_total": {}}}}}, name="order read")[0]
+            invoices = order["invoice_ids"]
+            if not invoices:
+                return
+            invoice = invoices[0]
+            if invoice["state"] == "draft":
+                client.call("account.move", "action_post", [[invoice["id"]]], name="invoice post")
+            amount = invoice["amount_total"] if random.random() < 0.5 else round(invoice["amount_total"] / 2, 2)
+            context = {"active_model": "account.move", "active_ids": [invoice["id"]]}
+            wizard_id = client.call("account.payment.register", "create", [{"amount": amount}],
+                                    {"context": context}, name="register payment")
+            client.call("account.payment.register", "action_create_payments", [[wizard_id]],
+                        {"context": context}, name="register payment confirm")
+        except (Refused, Failed):
+            return
+
+
+class PlainReportUser(HttpUser):
+    """Plain Odoo's counterpart of the 立项报告: the PDF of a sale order."""
+    fixed_count = MIX.get("PlainReportUser", MIX.get("ReportUser", 1))
+    host = PLAIN.get("url", "")
+    wait_time = between(20, 40)
+
+    def on_start(self):
+        self.manager = Client(self, self.client, PLAIN, PLAIN["admin"], "plain")
+        self.manager.login()
+
+    @task
+    def report(self):
+        order_id = random.choice(PLAIN["orders_to_invoice"])
+        self.manager.get(f"/report/pdf/{PLAIN['order_report']}/{order_id}", "report pdf")
 
 
 @events.quitting.add_listener

@@ -3,7 +3,7 @@
 
 One command does everything (see ``benchmarks/README.md``)::
 
-    python3 benchmarks/load/run.py [--faults] [--users 32] [--spawn-rate 4] [--duration 300]
+    python3 benchmarks/load/run.py [--faults] [--users 42] [--spawn-rate 4] [--duration 300]
 
 1. **Databases.** Two templates, made once and reused (``--rebuild`` remakes them):
    ``<prefix>_tpl_addon`` (this addon and its demo data) and ``<prefix>_tpl_plain`` (plain Odoo: the
@@ -13,10 +13,13 @@ One command does everything (see ``benchmarks/README.md``)::
 2. **Servers.** One Odoo per database, ``--workers=4`` with its gevent port, crons off, logs in the
    output directory; a warm-up loads each worker's registry.
 3. **Load.** ``locust --headless`` with ``locustfile.py`` (``--users`` users, ``--spawn-rate`` per
-   second, ``--duration`` seconds, ``--csv``). With ``--faults`` the driver meanwhile SIGKILLs a worker
-   of the addon's server while it is in an approval, then one while it is in a payment (it watches
-   ``pg_stat_activity``, whose ``application_name`` is ``odoo-<pid>``), and restarts PostgreSQL once
-   (``pg_ctlcluster <cluster> restart``); the load goes on at least ``--recovery`` seconds after.
+   second, ``--duration`` seconds, ``--csv``); both servers get the same mix (plain Odoo's heavy
+   requests are its own: sale orders making projects, invoices of orders, payments, the order PDF).
+   With ``--faults`` the driver meanwhile SIGKILLs a worker of the addon's server while it is in an
+   approval, then one while it is in a payment, and the same on plain Odoo's (in a sale order creating
+   its project, then in a payment) — it watches ``pg_locks`` and ``pg_stat_activity``, whose
+   ``application_name`` is ``odoo-<pid>`` — and restarts PostgreSQL once (``pg_ctlcluster <cluster>
+   restart``); the load goes on at least ``--recovery`` seconds after.
 4. **Report.** Requests/s, p50 and p95 of every request type, and for the requests plain Odoo and the
    addon share (kanban, form, stage move) the ratios addon / plain (goal: throughput >= 0.8x, p95 <= 1.25x).
 5. **Invariants.** ``check.py`` on the addon's database, the server logs and the scenario's results:
@@ -66,7 +69,7 @@ def parse_args(argv):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prefix", default="spm_load", help="prefix of the databases (spm_load)")
     parser.add_argument("--addons-path", help="Odoo addons path (default: the one `make test` uses)")
-    parser.add_argument("--users", type=int, default=32, help="simulated users (32)")
+    parser.add_argument("--users", type=int, default=42, help="simulated users: the sum of the fixed counts (42)")
     parser.add_argument("--spawn-rate", type=float, default=4, help="users started per second (4)")
     parser.add_argument("--duration", type=int, default=300, help="seconds of load (300)")
     parser.add_argument("--workers", type=int, default=4, help="workers of each Odoo server (4)")
@@ -244,34 +247,52 @@ def warm_up(url, data, rounds=2):
 # ---------------------------------------------------------------------------------------------
 
 class Faults(threading.Thread):
-    """Kill a worker in an approval, one in a payment, then restart PostgreSQL; note each window."""
+    """Kill a worker in an approval, one in a payment, then restart PostgreSQL; note each window.
 
-    TARGETS = [("kill worker in approval", "spm_initiation_approval"), ("kill worker in payment", "account_payment")]
+    Both servers get the same faults, so that the requests they are compared on suffer alike: plain
+    Odoo's worker is killed while it creates the project of a sale order, then in a payment."""
 
-    def __init__(self, args, server, database, started, duration):
+    TARGETS = {
+        "addon": [("kill worker in approval", "spm_initiation_approval"),
+                  ("kill worker in payment", "account_payment")],
+        "plain": [("kill worker in project creation", "project_project"),
+                  ("kill worker in payment", "account_payment")],
+    }
+
+    def __init__(self, args, servers, started, duration):
         super().__init__(daemon=True)
-        self.args, self.server, self.database = args, server, database
+        self.args, self.servers = args, servers
         # the faults fall between 30 % of the load and the recovery time before its end
         end = max(duration - args.recovery, duration * 0.5)
         self.times = [started + duration * 0.3, started + (duration * 0.3 + end) / 2, started + end]
         self.log = []
-        self.error = None
+        self.errors = []
+
+    @property
+    def error(self):
+        return "; ".join(self.errors)
 
     def run(self):
         try:
-            for (name, table), when in zip(self.TARGETS, self.times, strict=False):
+            for slot, when in enumerate(self.times[:2]):
                 time.sleep(max(0, when - time.time()))
-                self.kill_worker_in(name, table)
+                kills = [threading.Thread(target=self.kill_worker_in, args=(kind, *self.TARGETS[kind][slot]))
+                         for kind in self.servers]
+                for kill in kills:
+                    kill.start()
+                for kill in kills:
+                    kill.join()
             time.sleep(max(0, self.times[2] - time.time()))
             self.restart_postgres()
         except Exception as error:  # reported by the driver, which then fails loudly
-            self.error = error
+            self.errors.append(str(error))
 
-    def kill_worker_in(self, name, table):
-        """SIGKILL a worker whose open transaction has written ``table`` (it holds a RowExclusiveLock on
-        it until it commits): a request in the middle of its work."""
-        workers = set(self.server.workers())
-        connection = psycopg2.connect(dbname=self.database)
+    def kill_worker_in(self, kind, name, table):
+        """SIGKILL a worker of the server ``kind`` whose open transaction has written ``table`` (it holds
+        a RowExclusiveLock on it until it commits): a request in the middle of its work."""
+        server = self.servers[kind]
+        workers = set(server.workers())
+        connection = psycopg2.connect(dbname=server.database)
         connection.autocommit = True
         deadline = time.time() + 120
         try:
@@ -281,6 +302,7 @@ class Faults(threading.Thread):
                         SELECT a.application_name, a.state, left(a.query, 120)
                           FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                          WHERE l.relation = %s::regclass AND l.mode = 'RowExclusiveLock'
+                           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                            AND a.application_name LIKE 'odoo-%%'
                     """, [table])
                     for application, state, query in cr.fetchall():
@@ -288,15 +310,18 @@ class Faults(threading.Thread):
                         if pid in workers:
                             started = time.time()
                             os.kill(pid, signal.SIGKILL)
-                            say(f"fault: SIGKILL worker {pid} in a transaction that wrote {table} "
-                                f"({state}: {query.strip()[:80]} ...)")
-                            self.log.append({"kind": name, "pid": pid, "start": started, "end": time.time(),
-                                             "query": query})
+                            say(f"fault: SIGKILL worker {pid} of {server.database} in a transaction that wrote "
+                                f"{table} ({state}: {query.strip()[:80]} ...)")
+                            self.log.append({"kind": name, "server": kind, "pid": pid, "start": started,
+                                             "end": time.time(), "query": query})
                             return
                     time.sleep(0.01)
+        except Exception as error:  # the other server's kill goes on; reported at the end
+            self.errors.append(f"{kind}: {error}")
+            return
         finally:
             connection.close()
-        raise RuntimeError(f"{name}: no worker of the addon's server wrote {table} for 120 s")
+        self.errors.append(f"{name}: no worker of the {kind} server wrote {table} for 120 s")
 
     def restart_postgres(self):
         version, cluster = self.args.pg_cluster.split("/")
@@ -317,7 +342,7 @@ def run_locust(args, addon_json, plain_json, results, csv_prefix):
     return subprocess.Popen([
         sys.executable, "-m", "locust", "-f", os.path.join(HERE, "locustfile.py"), "--headless",
         "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration}s", "--csv", csv_prefix,
-        "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING",
+        "--only-summary", "--reset-stats", "--stop-timeout", "30", "--loglevel", "WARNING",
     ], env=env)
 
 
@@ -421,7 +446,7 @@ def main(argv=None):
         locust = run_locust(args, described["addon"], described["plain"], results, csv_prefix)
         faults = None
         if args.faults:
-            faults = Faults(args, servers["addon"], databases["addon"], time.time(), args.duration)
+            faults = Faults(args, servers, time.time(), args.duration)
             faults.start()
         locust.wait()
         if faults:
@@ -436,7 +461,7 @@ def main(argv=None):
             server.stop()
     print_report(read_stats(csv_prefix), args.duration, {kind: server.log for kind, server in servers.items()})
     print()
-    status = check.run_checks(databases["addon"], [servers[kind].log for kind in servers], results,
+    status = check.run_checks(databases["addon"], [servers["addon"].log], results,
                               faults.log if faults else ())
     say(f"done in {(time.time() - began) / 60:.1f} min")
     return status
