@@ -228,6 +228,19 @@ def at_once(*calls):
     return [job.value for job in jobs]
 
 
+def post_and_pay(client, invoice_id, state, amount_total):
+    """The accountant posts a draft invoice, then registers a payment of all of it or half
+    (``account.payment.register``, as the Register Payment button)."""
+    if state == "draft":
+        client.call("account.move", "action_post", [[invoice_id]], name="invoice post")
+    amount = amount_total if random.random() < 0.5 else round(amount_total / 2, 2)
+    context = {"active_model": "account.move", "active_ids": [invoice_id]}
+    wizard_id = client.call("account.payment.register", "create", [{"amount": amount}],
+                            {"context": context}, name="register payment")
+    client.call("account.payment.register", "action_create_payments", [[wizard_id]],
+                {"context": context}, name="register payment confirm")
+
+
 class _Pipeline(HttpUser):
     """The requests plain Odoo and the addon are compared on: kanban, form, stage move."""
     abstract = True
@@ -447,14 +460,7 @@ class CollectionUser(HttpUser):
             invoice = client.call("account.move", "web_read", [[invoice_id]], {"specification": {
                 "state": {}, "amount_total": {}, "amount_residual": {}, "payment_state": {}}},
                 name="invoice read")[0]
-            if invoice["state"] == "draft":
-                client.call("account.move", "action_post", [[invoice_id]], name="invoice post")
-            amount = invoice["amount_total"] if random.random() < 0.5 else round(invoice["amount_total"] / 2, 2)
-            context = {"active_model": "account.move", "active_ids": [invoice_id]}
-            wizard_id = client.call("account.payment.register", "create", [{"amount": amount}],
-                                    {"context": context}, name="register payment")
-            client.call("account.payment.register", "action_create_payments", [[wizard_id]],
-                        {"context": context}, name="register payment confirm")
+            post_and_pay(client, invoice_id, invoice["state"], invoice["amount_total"])
         except (Refused, Failed):
             return
 
@@ -541,14 +547,7 @@ class PlainCollectionUser(HttpUser):
             if not invoices:
                 return
             invoice = invoices[0]
-            if invoice["state"] == "draft":
-                client.call("account.move", "action_post", [[invoice["id"]]], name="invoice post")
-            amount = invoice["amount_total"] if random.random() < 0.5 else round(invoice["amount_total"] / 2, 2)
-            context = {"active_model": "account.move", "active_ids": [invoice["id"]]}
-            wizard_id = client.call("account.payment.register", "create", [{"amount": amount}],
-                                    {"context": context}, name="register payment")
-            client.call("account.payment.register", "action_create_payments", [[wizard_id]],
-                        {"context": context}, name="register payment confirm")
+            post_and_pay(client, invoice["id"], invoice["state"], invoice["amount_total"])
         except (Refused, Failed):
             return
 
