@@ -1,4 +1,4 @@
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -71,20 +71,28 @@ class SpmGatedMixin(models.AbstractModel):
         Gate = self.env["spm.stage.gate"]
         names, explanations = Gate._spm_names(), Gate._spm_explanations()
         labels = {True: self.env._("Met"), False: self.env._("Missing")}
+        rows = {}  # (gate id, met): its line of the status, rendered once for all the records
+
+        def row(gate_id, ok):
+            if (gate_id, ok) not in rows:
+                rows[gate_id, ok] = str(Markup(
+                    '<div class="%s"><i class="fa %s me-2" role="img" aria-label="%s" title="%s"></i>%s%s</div>') % (
+                    "text-success" if ok else "text-danger", "fa-check-circle" if ok else "fa-times-circle",
+                    labels[ok], labels[ok], names[gate_id],
+                    Markup('<div class="text-muted small ms-4">%s</div>') % explanations[gate_id]
+                    if explanations.get(gate_id) and not ok else "",
+                ))
+            return rows[gate_id, ok]
+
+        no_gate = Markup('<div class="text-muted">%s</div>') % self.env._("No requirement to leave this stage.")
         for record, results in self._spm_gate_results().items():
             unmet = [gate_id for gate_id, ok in results if not ok]
             record.spm_gate_total = len(results)
             record.spm_gate_met = len(results) - len(unmet)
             record.spm_gate_ready = not unmet
             record.spm_gate_missing = "\n".join(names[gate_id] for gate_id in unmet)
-            record.spm_gate_status = Markup("").join(
-                Markup('<div class="%s"><i class="fa %s me-2" role="img" aria-label="%s" title="%s"></i>%s%s</div>') % (
-                    "text-success" if ok else "text-danger", "fa-check-circle" if ok else "fa-times-circle",
-                    labels[ok], labels[ok], names[gate_id],
-                    Markup('<div class="text-muted small ms-4">%s</div>') % explanations[gate_id]
-                    if explanations.get(gate_id) and not ok else "",
-                ) for gate_id, ok in results
-            ) or Markup('<div class="text-muted">%s</div>') % escape(self.env._("No requirement to leave this stage."))
+            # every row is escaped markup already
+            record.spm_gate_status = Markup("".join(row(gate_id, ok) for gate_id, ok in results)) or no_gate
 
     @api.depends(lambda self: ("stage_id", self._spm_scope_field) if self._spm_scope_field else ())
     def _compute_spm_next_stage_id(self):
