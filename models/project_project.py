@@ -669,22 +669,30 @@ class ProjectProject(models.Model):
                 criterion.update_field_translations("unit", term_translations(self.env, DAYS))
 
     def _spm_apply_wbs(self, template, start):
-        """Milestones and tasks of the WBS template, named in the project manager's language."""
+        """Milestones and tasks of the WBS template, named in the project manager's language. The
+        project manager is told once that the tasks are his, not once per task (Odoo's assignment
+        notice), and the tasks' chatters do not each say they were created."""
         if not template or self.milestone_ids:
             return
         template = template.with_context(lang=self.user_id.lang or self.env.lang)
-        Milestone = self.env["project.milestone"]
-        tasks = []
-        for phase in template.phase_ids:
-            begin = start + timedelta(days=phase.start_offset_days)
-            deadline = begin + timedelta(days=phase.duration_days)
-            milestone = Milestone.create({"name": phase.name, "project_id": self.id, "deadline": deadline})
-            tasks += [{
-                "name": task.name, "project_id": self.id, "milestone_id": milestone.id,
-                "date_deadline": fields.Datetime.to_datetime(deadline), "sequence": task.sequence,
-                "user_ids": [Command.set(self.user_id.ids)],
-            } for task in phase.task_ids]
-        self.env["project.task"].create(tasks)
+        phases = template.phase_ids
+        deadlines = [start + timedelta(days=phase.start_offset_days + phase.duration_days) for phase in phases]
+        milestones = self.env["project.milestone"].create([
+            {"name": phase.name, "project_id": self.id, "deadline": deadline}
+            for phase, deadline in zip(phases, deadlines, strict=True)])
+        tasks = [{
+            "name": task.name, "project_id": self.id, "milestone_id": milestone.id,
+            "date_deadline": fields.Datetime.to_datetime(deadline), "sequence": task.sequence,
+            "user_ids": [Command.set(self.user_id.ids)],
+        } for phase, milestone, deadline in zip(phases, milestones, deadlines, strict=True) for task in phase.task_ids]
+        self.env["project.task"].with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True).create(tasks)
+        manager = self.user_id
+        if tasks and manager and manager != self.env.user:
+            told = self.with_context(lang=manager.lang or self.env.lang)
+            subject = told.env._("%(project)s: %(count)s tasks of its WBS are assigned to you",
+                                 project=self.display_name, count=len(tasks))
+            self.message_notify(partner_ids=manager.partner_id.ids, subject=subject, body=subject,
+                                record_name=self.display_name, email_layout_xmlid="mail.mail_notification_layout")
 
     def action_spm_open_acceptances(self):
         self.ensure_one()

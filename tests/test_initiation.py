@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -211,6 +213,30 @@ class TestInitiation(SpmGateCommon):
         self.assertEqual(project.spm_lead_id, lead)
         self.assertEqual(self.env["project.project"].search_count([("spm_lead_id", "=", lead.id)]), 1)
         self.assertEqual(len(project.milestone_ids), 5)
+
+    def test_wbs_tasks_are_assigned_without_a_notification_each(self):
+        """The approval tells the project manager once (the request's chatter and the project); the WBS
+        does not send one "assigned to you" per task, nor log "task created" in each task."""
+        lead = self._create_lead("小项目", expected_revenue=3_000_000)
+        request = self._request(lead)
+        request.with_user(self.user_sales_east).action_submit()
+        request.with_user(self.user_manager_east).action_approve()
+        project = request.project_id
+        tasks = project.task_ids
+        self.assertEqual(len(tasks), 15)
+        self.assertEqual(tasks.user_ids, self.user_sales_east, "the project manager is assigned every task")
+        messages = self.env["mail.message"].search([("model", "=", "project.task"), ("res_id", "in", tasks.ids)])
+        self.assertFalse(messages, "no notification or creation note per WBS task")
+        told = self.env["mail.message"].search([("model", "=", "project.project"), ("res_id", "=", project.id),
+                                                ("message_type", "=", "user_notification")])
+        self.assertEqual(told.partner_ids, self.user_sales_east.partner_id, "the project manager is told once")
+        self.assertIn("15", told.subject)
+        wbs = self.env.ref("sales_project_management.wbs_template_default")
+        start = request.date_start or fields.Date.context_today(request)
+        self.assertEqual(project.milestone_ids.sorted("deadline").mapped("deadline"), sorted(
+            start + timedelta(days=phase.start_offset_days + phase.duration_days) for phase in wbs.phase_ids))
+        for task in tasks:
+            self.assertEqual(task.date_deadline.date(), task.milestone_id.deadline, "a task is due with its phase")
 
     def test_team_without_leader_cannot_submit(self):
         team = self.env["crm.team"].create({"name": "无负责人团队", "company_id": self.company.id,
