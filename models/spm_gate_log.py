@@ -9,7 +9,10 @@ class SpmGateLog(models.Model):
     _description = "Stage Gate Log"
     _order = "date desc, id desc"
 
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", ondelete="cascade")
+    # auto_join: the access rules test the opportunity with a join (one row), not a scan of every
+    # opportunity of the user; a record is readable exactly when its opportunity is (the same rules)
+    lead_id = fields.Many2one("crm.lead", string="Opportunity",
+                              auto_join=True, index="btree_not_null", ondelete="cascade")
     project_id = fields.Many2one("project.project", index="btree_not_null", ondelete="cascade")
     company_id = fields.Many2one("res.company", index=True, readonly=True)
     team_id = fields.Many2one(related="lead_id.team_id", string="Sales Team")

@@ -7,7 +7,10 @@ class SpmLeadAssessment(models.Model):
     _description = "Opportunity Assessment Score"
     _order = "lead_id, sequence, id"
 
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", required=True, index=True, ondelete="cascade")
+    # auto_join: the access rules test the opportunity with a join (one row), not a scan of every
+    # opportunity of the user; a record is readable exactly when its opportunity is (the same rules)
+    lead_id = fields.Many2one("crm.lead", string="Opportunity",
+                              auto_join=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     criterion_id = fields.Many2one("spm.assessment.criterion", required=True,
                                    ondelete="restrict")

@@ -9,7 +9,10 @@ class SpmLeadChecklist(models.Model):
     _order = "lead_id, project_id, date desc, id"
     _rec_name = "gate_id"
 
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", ondelete="cascade")
+    # auto_join: the access rules test the opportunity with a join (one row), not a scan of every
+    # opportunity of the user; a record is readable exactly when its opportunity is (the same rules)
+    lead_id = fields.Many2one("crm.lead", string="Opportunity",
+                              auto_join=True, index="btree_not_null", ondelete="cascade")
     project_id = fields.Many2one("project.project", index="btree_not_null", ondelete="cascade")
     company_id = fields.Many2one("res.company", compute="_compute_company_id", store=True, index=True)
     gate_id = fields.Many2one("spm.stage.gate", string="Item", required=True, ondelete="cascade",

@@ -75,6 +75,35 @@ class TestSecurityModel(SpmCommon):
         as_manager = self.env["crm.lead"].with_user(self.user_manager_east)
         self.assertEqual(as_manager.search([("id", "in", (lead_north | lead_east).ids)]), lead_north | lead_east)
 
+    def test_opportunity_details_follow_their_opportunity(self):
+        """Assessments, competitors, checklists and gate logs join their opportunity in the access rules
+        (``auto_join``): searching them by the opportunity's fields finds only what the searcher may
+        read, and reading one of another salesperson's opportunity is refused."""
+        lead_north = self._create_lead("京华理工大学一卡通", user=self.user_sales_north, team=self.team_north,
+                                       expected_revenue=8_000_000)
+        lead_east = self._create_lead("滨江智慧停车", user=self.user_sales_east, team=self.team_east,
+                                      expected_revenue=9_000_000)
+        criterion = self.env["spm.assessment.criterion"].search([], limit=1)
+        gate = self.env["spm.stage.gate"].search([("target_model", "=", "crm.lead"), ("gate_type", "=", "checklist")],
+                                                limit=1)
+        for lead in lead_north | lead_east:
+            lead.write({
+                "spm_assessment_ids": [Command.create({"criterion_id": criterion.id, "score": 4})],
+                "spm_competitor_ids": [Command.create({"name": "竞争对手"})],
+            })
+            self.env["spm.lead.checklist"].create({"lead_id": lead.id, "gate_id": gate.id})
+            self.env["spm.gate.log"].create({"lead_id": lead.id, "company_id": lead.company_id.id,
+                                             "stage_to_id": lead.stage_id.id, "result": "passed"})
+        for model in ("spm.lead.assessment", "spm.lead.competitor", "spm.lead.checklist", "spm.gate.log"):
+            as_east = self.env[model].with_user(self.user_sales_east)
+            found = as_east.search([("lead_id.expected_revenue", ">", 1_000_000),
+                                    ("lead_id", "in", (lead_north | lead_east).ids)])
+            self.assertEqual(found.lead_id, lead_east, f"{model}: only the searcher's opportunity")
+            self.assertFalse(as_east.search_count([("lead_id.name", "=", lead_north.name)]), model)
+            theirs = self.env[model].search([("lead_id", "=", lead_north.id)])
+            with self.assertRaises(AccessError, msg=model):
+                theirs.with_user(self.user_sales_east).read(["lead_id"])
+
     def test_other_company_records_are_invisible(self):
         lead_b = self.env["crm.lead"].create({
             "name": "Company B deal", "type": "opportunity", "company_id": self.company_b.id,
