@@ -241,7 +241,72 @@ def post_and_pay(client, invoice_id, state, amount_total):
                 {"context": context}, name="register payment confirm")
 
 
-class _Pipeline(HttpUser):
+class Measure:
+    """The measured period: from the moment every user has logged in (a login hashes its password for
+    seconds: the ramp-up of logins is not the steady load compared) for ``SPM_LOAD_DURATION`` seconds,
+    then Locust quits. Its start is written to the results (``measure``) for ``run.py``: the faults,
+    the server logs' timings and the statistics all count from it. Users that cannot log in within
+    ``GRACE`` seconds of the spawn do not hold the measure back (it starts, and says so)."""
+
+    GRACE = 180
+
+    def __init__(self):
+        self.environment = None
+        self.users = None
+        self.ready = 0
+        self.started = None
+
+    def on_spawned(self, environment, user_count):
+        self.environment, self.users = environment, user_count
+        gevent.spawn_later(self.GRACE, self.start, late=True)
+        self.start()
+
+    def user_ready(self):
+        self.ready += 1
+        self.start()
+
+    def start(self, late=False):
+        if self.started or self.users is None or (self.ready < self.users and not late):
+            return
+        self.started = time.time()
+        self.environment.runner.stats.reset_all()
+        duration = float(os.environ.get("SPM_LOAD_DURATION") or 0)
+        record("measure", users=self.users, ready=self.ready, duration=duration)
+        if duration:
+            gevent.spawn_later(duration, self.environment.runner.quit)
+
+
+MEASURE = Measure()
+
+
+@events.spawning_complete.add_listener
+def _spawned(user_count, **_kwargs):
+    MEASURE.on_spawned(_ENVIRONMENT[0], user_count)
+
+
+_ENVIRONMENT = []
+
+
+@events.init.add_listener
+def _init(environment, **_kwargs):
+    _ENVIRONMENT.append(environment)
+
+
+class _LoadUser(HttpUser):
+    """A simulated user: ``begin`` logs its people in, then the measure knows it is ready."""
+    abstract = True
+
+    def begin(self):
+        pass
+
+    def on_start(self):
+        try:
+            self.begin()
+        finally:  # a user whose login failed is counted in the failures, not waited for
+            MEASURE.user_ready()
+
+
+class _Pipeline(_LoadUser):
     """The requests plain Odoo and the addon are compared on: kanban, form, stage move."""
     abstract = True
     wait_time = between(4, 12)
@@ -249,7 +314,7 @@ class _Pipeline(HttpUser):
     prefix = ""
     moves = "plain_moves"
 
-    def on_start(self):
+    def begin(self):
         self.client_ = Client(self, self.client, self.data, self.data["admin"], self.prefix)
         self.client_.login()
 
@@ -305,7 +370,7 @@ class PipelineUser(_Pipeline):
     moves = "addon_moves"
 
 
-class GateUser(HttpUser):
+class GateUser(_LoadUser):
     """Moves a gate blocks (the move must be refused) and a manager (陈强) passing a gate anyway.
 
     Apart from ``PipelineUser``, whose requests are then exactly plain Odoo's: the comparison holds the
@@ -314,7 +379,7 @@ class GateUser(HttpUser):
     host = ADDON.get("url", "")
     wait_time = between(4, 12)
 
-    def on_start(self):
+    def begin(self):
         self.client_ = Client(self, self.client, ADDON, ADDON["admin"], "addon")
         self.client_.login()
         self.manager = Client(self, new_session(self), ADDON, ADDON["gate_overrider"], "addon")
@@ -347,13 +412,13 @@ class GateUser(HttpUser):
             return
 
 
-class PlainMoveUser(HttpUser):
+class PlainMoveUser(_LoadUser):
     """Plain Odoo's counterpart of ``GateUser``: as many stage moves at the same rate (nothing blocks them)."""
     fixed_count = MIX.get("PlainMoveUser", MIX.get("GateUser", 2))
     host = PLAIN.get("url", "")
     wait_time = between(4, 12)
 
-    def on_start(self):
+    def begin(self):
         self.client_ = Client(self, self.client, PLAIN, PLAIN["admin"], "plain")
         self.client_.login()
 
@@ -367,13 +432,13 @@ class PlainMoveUser(HttpUser):
                               name="stage move (other user)")
 
 
-class InitiationUser(HttpUser):
+class InitiationUser(_LoadUser):
     """立项: request and submit, a double click of the team leader, two managers racing on the last step."""
     fixed_count = MIX.get("InitiationUser", 3)
     host = ADDON.get("url", "")
     wait_time = between(15, 30)
 
-    def on_start(self):
+    def begin(self):
         logins = ADDON["logins"]
         self.clients = {}
         for role in ("sales", "leader", "director", "manager2"):
@@ -426,13 +491,13 @@ class InitiationUser(HttpUser):
             return
 
 
-class CollectionUser(HttpUser):
+class CollectionUser(_LoadUser):
     """回款: the accountant invoices an installment (double click) and registers a payment."""
     fixed_count = MIX.get("CollectionUser", 2)
     host = ADDON.get("url", "")
     wait_time = between(10, 20)
 
-    def on_start(self):
+    def begin(self):
         credentials = ADDON["logins"]["accountant"]
         self.accountant = Client(self, self.client, ADDON, credentials, "addon")
         self.accountant.login()
@@ -465,13 +530,13 @@ class CollectionUser(HttpUser):
             return
 
 
-class ReportUser(HttpUser):
+class ReportUser(_LoadUser):
     """A manager prints the 立项报告 of a request (QWeb rendered by wkhtmltopdf)."""
     fixed_count = MIX.get("ReportUser", 1)
     host = ADDON.get("url", "")
     wait_time = between(20, 40)
 
-    def on_start(self):
+    def begin(self):
         self.manager = Client(self, self.client, ADDON, ADDON["logins"]["director"], "addon")
         self.manager.login()
 
@@ -482,13 +547,13 @@ class ReportUser(HttpUser):
             self.manager.get(f"/report/pdf/{ADDON['initiation_report']}/{request_id}", "report pdf")
 
 
-class PlainProjectUser(HttpUser):
+class PlainProjectUser(_LoadUser):
     """Plain Odoo's counterpart of 立项: a sale of a service that creates a project, confirmed twice at once."""
     fixed_count = MIX.get("PlainProjectUser", MIX.get("InitiationUser", 3))
     host = PLAIN.get("url", "")
     wait_time = between(15, 30)
 
-    def on_start(self):
+    def begin(self):
         self.seller = Client(self, self.client, PLAIN, PLAIN["admin"], "plain")
         self.seller.login()
         self.second_tab = self.seller.twin()
@@ -514,13 +579,13 @@ class PlainProjectUser(HttpUser):
             return
 
 
-class PlainCollectionUser(HttpUser):
+class PlainCollectionUser(_LoadUser):
     """Plain Odoo's counterpart of 回款: invoice a confirmed order (double click), post it, pay it."""
     fixed_count = MIX.get("PlainCollectionUser", MIX.get("CollectionUser", 2))
     host = PLAIN.get("url", "")
     wait_time = between(10, 20)
 
-    def on_start(self):
+    def begin(self):
         self.accountant = Client(self, self.client, PLAIN, PLAIN["admin"], "plain")
         self.accountant.login()
         self.second_tab = self.accountant.twin()
@@ -552,13 +617,13 @@ class PlainCollectionUser(HttpUser):
             return
 
 
-class PlainReportUser(HttpUser):
+class PlainReportUser(_LoadUser):
     """Plain Odoo's counterpart of the 立项报告: the PDF of a sale order."""
     fixed_count = MIX.get("PlainReportUser", MIX.get("ReportUser", 1))
     host = PLAIN.get("url", "")
     wait_time = between(20, 40)
 
-    def on_start(self):
+    def begin(self):
         self.manager = Client(self, self.client, PLAIN, PLAIN["admin"], "plain")
         self.manager.login()
 

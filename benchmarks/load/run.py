@@ -13,8 +13,10 @@ One command does everything (see ``benchmarks/README.md``)::
 2. **Servers.** One Odoo per database, ``--workers=4`` with its gevent port, crons off, logs in the
    output directory; a warm-up loads each worker's registry.
 3. **Load.** ``locust --headless`` with ``locustfile.py`` (``--users`` users, ``--spawn-rate`` per
-   second, ``--duration`` seconds, ``--csv``); both servers get the same mix (plain Odoo's heavy
-   requests are its own: sale orders making projects, invoices of orders, payments, the order PDF).
+   second, ``--csv``), measured for ``--duration`` seconds from the moment every user has logged in
+   (the statistics, the faults' times and the server-side timings count from there); both servers get
+   the same mix (plain Odoo's heavy requests are its own: sale orders making projects, invoices of
+   orders, payments, the order PDF).
    With ``--faults`` the driver meanwhile SIGKILLs a worker of the addon's server while it is in an
    approval, then one while it is in a payment, and the same on plain Odoo's (in a sale order creating
    its project, then in a payment) — it watches ``pg_locks`` and ``pg_stat_activity``, whose
@@ -338,12 +340,25 @@ class Faults(threading.Thread):
 
 def run_locust(args, addon_json, plain_json, results, csv_prefix):
     env = dict(os.environ, SPM_LOAD_ADDON=addon_json, SPM_LOAD_PLAIN=plain_json, SPM_LOAD_RESULTS=results,
-               SPM_LOAD_MIX=args.mix or "")
+               SPM_LOAD_MIX=args.mix or "", SPM_LOAD_DURATION=str(args.duration))
+    # the locustfile measures --duration seconds from the moment every user has logged in, then quits;
+    # -t only bounds a run whose users never all log in
     return subprocess.Popen([
         sys.executable, "-m", "locust", "-f", os.path.join(HERE, "locustfile.py"), "--headless",
-        "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration}s", "--csv", csv_prefix,
-        "--only-summary", "--reset-stats", "--stop-timeout", "30", "--loglevel", "WARNING",
+        "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration + 600}s", "--csv", csv_prefix,
+        "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING",
     ], env=env)
+
+
+def wait_for_measure(results, locust):
+    """The start of the measured period (every user logged in), as the locustfile wrote it."""
+    while locust.poll() is None:
+        with contextlib.suppress(FileNotFoundError), open(results, encoding="utf-8") as file:
+            for line in file:
+                if '"kind": "measure"' in line:
+                    return json.loads(line)["t"]
+        time.sleep(1)
+    return None
 
 
 def read_stats(csv_prefix):
@@ -352,14 +367,21 @@ def read_stats(csv_prefix):
 
 
 ACCESS_LINE = re.compile(r'"(?:POST|GET) \S+\?load=(\S+) HTTP/1\.1" \d+ - \d+ ([\d.]+) ([\d.]+)')
+LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) ")
 
 
-def server_times(log):
-    """{request type: [seconds spent in the worker]}, from the access log (SQL time + the rest)."""
+def server_times(log, window=None):
+    """{request type: [seconds spent in the worker]}, from the access log (SQL time + the rest), of the
+    requests answered in ``window`` (start, end) when given (the log's time is the server's local time)."""
     times = {}
     with open(log, encoding="utf-8", errors="replace") as file:
         for line in file:
             match = ACCESS_LINE.search(line)
+            if match and window:
+                stamp = LOG_TIME.match(line)
+                when = time.mktime(time.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S")) + int(stamp.group(2)) / 1000
+                if not window[0] <= when <= window[1]:
+                    continue
             if match:
                 name = urllib.parse.unquote_plus(match.group(1))
                 times.setdefault(name, []).append(float(match.group(2)) + float(match.group(3)))
@@ -371,16 +393,19 @@ def percentile(values, share):
     return values[min(len(values) - 1, int(share * len(values)))] if values else 0.0
 
 
-def print_report(stats, duration, logs):
+def print_report(stats, duration, logs, window=None):
     def number(row, column):
-        return float(row[column] or 0)
+        try:
+            return float(row[column] or 0)
+        except ValueError:  # "N/A": no request of the type in the measured period
+            return 0.0
 
     print(f"\n{'request':<44} {'count':>6} {'fail':>5} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for name in sorted(stats):
         row = stats[name]
         print(f"{name:<44} {row['Request Count']:>6} {row['Failure Count']:>5} {number(row, 'Requests/s'):7.2f} "
               f"{number(row, '50%'):8.0f} {number(row, '95%'):8.0f}")
-    served = {kind: server_times(log) for kind, log in logs.items()}
+    served = {kind: server_times(log, window) for kind, log in logs.items()}
     print(f"\naddon / plain Odoo, the same requests ({duration} s); response times as the users saw them "
           "(Locust), and the time spent in the worker (access log, no wait for a free worker):")
     print(f"{'request':<18} {'req/s addon':>11} {'plain':>6} {'ratio':>6} | {'p50 ms addon':>12} {'plain':>6} "
@@ -444,11 +469,17 @@ def main(argv=None):
             os.unlink(results)
         csv_prefix = os.path.join(args.out, "load")
         locust = run_locust(args, described["addon"], described["plain"], results, csv_prefix)
+        measured = wait_for_measure(results, locust)
+        if measured:
+            say(f"every user logged in: {args.duration} s measured from now")
         faults = None
-        if args.faults:
-            faults = Faults(args, servers, time.time(), args.duration)
+        if args.faults and measured:
+            faults = Faults(args, servers, measured, args.duration)
             faults.start()
         locust.wait()
+        if not measured:
+            say("LOAD FAILED: Locust stopped before every user had logged in")
+            return 1
         if faults:
             faults.join()
             with open(os.path.join(args.out, "faults.json"), "w", encoding="utf-8") as file:
@@ -459,7 +490,8 @@ def main(argv=None):
     finally:
         for server in servers.values():
             server.stop()
-    print_report(read_stats(csv_prefix), args.duration, {kind: server.log for kind, server in servers.items()})
+    print_report(read_stats(csv_prefix), args.duration, {kind: server.log for kind, server in servers.items()},
+                 (measured, measured + args.duration))
     print()
     status = check.run_checks(databases["addon"], [servers["addon"].log], results,
                               faults.log if faults else ())
