@@ -277,6 +277,19 @@ class Measure:
 
 
 MEASURE = Measure()
+_requests_lock = threading.Lock()
+
+
+@events.request.add_listener
+def _timed(name, response_time, exception=None, **_kwargs):
+    """Every request of the measured period, with when it began and ended (``SPM_LOAD_REQUESTS``, CSV):
+    ``run.py`` computes the percentiles of the whole period and of the time outside the faults."""
+    path = os.environ.get("SPM_LOAD_REQUESTS")
+    if not path or not MEASURE.started:
+        return
+    end = time.time()
+    with _requests_lock, open(path, "a", encoding="utf-8") as file:
+        file.write(f"{end - response_time / 1000:.3f},{end:.3f},{response_time:.1f},{0 if exception else 1},{name}\n")
 
 
 @events.spawning_complete.add_listener
