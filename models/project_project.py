@@ -671,7 +671,8 @@ class ProjectProject(models.Model):
     def _spm_apply_wbs(self, template, start):
         """Milestones and tasks of the WBS template, named in the project manager's language. The
         project manager is told once that the tasks are his, not once per task (Odoo's assignment
-        notice), and the tasks' chatters do not each say they were created."""
+        notice), follows them (the approver does not), and the tasks' chatters do not each say they
+        were created."""
         if not template or self.milestone_ids:
             return
         template = template.with_context(lang=self.user_id.lang or self.env.lang)
@@ -685,8 +686,13 @@ class ProjectProject(models.Model):
             "date_deadline": fields.Datetime.to_datetime(deadline), "sequence": task.sequence,
             "user_ids": [Command.set(self.user_id.ids)],
         } for phase, milestone, deadline in zip(phases, milestones, deadlines, strict=True) for task in phase.task_ids]
-        self.env["project.task"].with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True).create(tasks)
         manager = self.user_id
+        Task = self.env["project.task"].with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True)
+        if manager:
+            # in the project manager's name: Odoo makes the creator follow each task, and the tasks are
+            # his to follow, not the approver's (a director approving many projects)
+            Task = Task.with_env(Task.env(user=manager.id, su=self.env.su))
+        Task.create(tasks)
         if tasks and manager and manager != self.env.user:
             told = self.with_context(lang=manager.lang or self.env.lang)
             subject = told.env._("%(project)s: %(count)s tasks of its WBS are assigned to you",

@@ -225,6 +225,9 @@ class TestInitiation(SpmGateCommon):
         tasks = project.task_ids
         self.assertEqual(len(tasks), 15)
         self.assertEqual(tasks.user_ids, self.user_sales_east, "the project manager is assigned every task")
+        for task in tasks:
+            self.assertEqual(task.message_partner_ids, self.user_sales_east.partner_id,
+                             "the project manager follows his tasks, the approver does not")
         messages = self.env["mail.message"].search([("model", "=", "project.task"), ("res_id", "in", tasks.ids)])
         self.assertFalse(messages, "no notification or creation note per WBS task")
         told = self.env["mail.message"].search([("model", "=", "project.project"), ("res_id", "=", project.id),
