@@ -688,10 +688,11 @@ class ProjectProject(models.Model):
         } for phase, milestone, deadline in zip(phases, milestones, deadlines, strict=True) for task in phase.task_ids]
         manager = self.user_id
         Task = self.env["project.task"].with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True)
-        if manager:
-            # in the project manager's name: Odoo makes the creator follow each task, and the tasks are
-            # his to follow, not the approver's (a director approving many projects)
-            Task = Task.with_env(Task.env(user=manager.id, su=self.env.su))
+        if manager and self.env.su:
+            # the workflow (sudo) creates them in the project manager's name: Odoo makes the creator
+            # follow each task, and the tasks are his to follow, not the approver's (a director
+            # approving many projects)
+            Task = Task.with_env(Task.env(user=manager.id, su=True))
         Task.create(tasks)
         if tasks and manager and manager != self.env.user:
             told = self.with_context(lang=manager.lang or self.env.lang)

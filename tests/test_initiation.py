@@ -421,6 +421,10 @@ class TestInitiationHardening(SpmGateCommon):
         self.assertEqual(criteria.mapped("name"), ["验收通过率", "回款周期", "收入目标"])
         self.assertEqual(project.spm_success_criterion_ids.with_context(lang="en_US")[0].name, "Acceptance pass rate")
         self.assertEqual(project.milestone_ids[0].name, "需求调研", "named in the project manager's language")
+        told = self.env["mail.message"].search([("model", "=", "project.project"), ("res_id", "=", project.id),
+                                                ("message_type", "=", "user_notification")])
+        self.assertEqual(told.subject, f"{project.display_name}：WBS 中的 15 项任务已分派给您",
+                         "the WBS notification in the project manager's language")
         self.assertEqual(self.lead.with_context(lang="zh_CN").spm_initiation_state, "approved")
         labels = dict(self.env["crm.lead"].with_context(lang="zh_CN")._fields["spm_initiation_state"]
                       ._description_selection(self.env(context={"lang": "zh_CN"})))
