@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
@@ -52,47 +54,48 @@ class SpmGatedMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     def _spm_gate_results(self):
-        """{record: [(gate id, met), ...]} for the gates of each record's current stage, as saved."""
+        """{record: ((gate id, met), ...)} for the gates of each record's current stage, as saved."""
         Gate = self.env["spm.stage.gate"]
         by_stage = Gate._spm_gate_ids_by_stage(self._name)
         gated = self._spm_gated_records()
         saved_ids = [record._origin.id for record in gated if record._origin.id]
         gate_ids = {gate_id for record in gated for gate_id in by_stage.get(record.stage_id.id, ())}
         met = Gate._spm_evaluate(saved_ids, gate_ids)
-        return {record: [(gate_id, (record._origin.id, gate_id) in met)
-                         for gate_id in by_stage.get(record.stage_id.id, ())] if record in gated else []
+        return {record: tuple((gate_id, (record._origin.id, gate_id) in met)
+                              for gate_id in by_stage.get(record.stage_id.id, ())) if record in gated else ()
                 for record in self}
 
     @api.depends(lambda self: self._spm_gate_inputs())
     @api.depends_context("lang")
     def _compute_spm_gate_status(self):
         """Read from the database: gates are decided on saved data, as the engine decides them. One
-        evaluation gives the figures and the status shown in the form."""
+        evaluation gives the figures and the status shown in the form, assigned once to all the
+        records with the same results (a kanban column's cards mostly share a few)."""
         Gate = self.env["spm.stage.gate"]
         names, explanations = Gate._spm_names(), Gate._spm_explanations()
         labels = {True: self.env._("Met"), False: self.env._("Missing")}
-        rows = {}  # (gate id, met): its line of the status, rendered once for all the records
 
         def row(gate_id, ok):
-            if (gate_id, ok) not in rows:
-                rows[gate_id, ok] = str(Markup(
-                    '<div class="%s"><i class="fa %s me-2" role="img" aria-label="%s" title="%s"></i>%s%s</div>') % (
-                    "text-success" if ok else "text-danger", "fa-check-circle" if ok else "fa-times-circle",
-                    labels[ok], labels[ok], names[gate_id],
-                    Markup('<div class="text-muted small ms-4">%s</div>') % explanations[gate_id]
-                    if explanations.get(gate_id) and not ok else "",
-                ))
-            return rows[gate_id, ok]
+            return Markup(
+                '<div class="%s"><i class="fa %s me-2" role="img" aria-label="%s" title="%s"></i>%s%s</div>') % (
+                "text-success" if ok else "text-danger", "fa-check-circle" if ok else "fa-times-circle",
+                labels[ok], labels[ok], names[gate_id],
+                Markup('<div class="text-muted small ms-4">%s</div>') % explanations[gate_id]
+                if explanations.get(gate_id) and not ok else "",
+            )
 
         no_gate = Markup('<div class="text-muted">%s</div>') % self.env._("No requirement to leave this stage.")
+        groups = defaultdict(list)  # results: the ids of the records that have them
         for record, results in self._spm_gate_results().items():
+            groups[results].append(record.id)
+        for results, ids in groups.items():
+            records = self.browse(ids)
             unmet = [gate_id for gate_id, ok in results if not ok]
-            record.spm_gate_total = len(results)
-            record.spm_gate_met = len(results) - len(unmet)
-            record.spm_gate_ready = not unmet
-            record.spm_gate_missing = "\n".join(names[gate_id] for gate_id in unmet)
-            # every row is escaped markup already
-            record.spm_gate_status = Markup("".join(row(gate_id, ok) for gate_id, ok in results)) or no_gate
+            records.spm_gate_total = len(results)
+            records.spm_gate_met = len(results) - len(unmet)
+            records.spm_gate_ready = not unmet
+            records.spm_gate_missing = "\n".join(names[gate_id] for gate_id in unmet)
+            records.spm_gate_status = Markup().join(row(gate_id, ok) for gate_id, ok in results) or no_gate
 
     @api.depends(lambda self: ("stage_id", self._spm_scope_field) if self._spm_scope_field else ())
     def _compute_spm_next_stage_id(self):

@@ -266,8 +266,9 @@ class SpmStageGate(models.Model):
 
     @api.model
     def _spm_evaluate(self, record_ids, gate_ids):
-        """Decide the gates ``gate_ids`` (of one gated model) for its records ``record_ids``: simple
-        gates in Python on the cached values, the others all together in one SQL query.
+        """Decide the gates ``gate_ids`` (of one gated model) for its records ``record_ids``: in Python
+        on the cached values when every gate is simple (a move needs no query), else all together in
+        one SQL query (the simple ones cost a column there, less than a Python pass over many records).
 
         :returns: set of (record id, gate id) pairs that are met
         """
@@ -279,26 +280,20 @@ class SpmStageGate(models.Model):
             raise ValueError("the gates of one gated model are evaluated together")
         Model = self.env[models_.pop()].sudo().with_context(active_test=False)
         records = Model.browse(record_ids)
-        met, in_sql = set(), []
-        for gate_id in gate_ids:
-            _model, _stage_id, domain, in_python = definitions[gate_id]
-            if in_python:
-                met.update((record_id, gate_id) for record_id in records.filtered_domain(list(domain))._ids)
-            else:
-                in_sql.append(gate_id)
-        if in_sql:
-            ids = list(record_ids)
-            table = SQL.identifier(Model._table)
-            columns = [
-                SQL("%s.id IN %s", table, Model._search(
-                    expression.AND([[("id", "in", ids)], list(definitions[gate_id][2])])).subselect())
-                for gate_id in in_sql
-            ]
-            rows = self.env.execute_query(SQL(
-                "SELECT %s.id, %s FROM %s WHERE %s.id = ANY(%s)", table, SQL(", ").join(columns), table, table, ids))
-            for record_id, *results in rows:
-                met.update((record_id, gate_id) for gate_id, ok in zip(in_sql, results, strict=True) if ok)
-        return met
+        if all(definitions[gate_id][3] for gate_id in gate_ids):
+            return {(record_id, gate_id) for gate_id in gate_ids
+                    for record_id in records.filtered_domain(list(definitions[gate_id][2]))._ids}
+        gate_ids, ids = list(gate_ids), list(record_ids)
+        table = SQL.identifier(Model._table)
+        columns = [
+            SQL("%s.id IN %s", table, Model._search(
+                expression.AND([[("id", "in", ids)], list(definitions[gate_id][2])])).subselect())
+            for gate_id in gate_ids
+        ]
+        rows = self.env.execute_query(SQL(
+            "SELECT %s.id, %s FROM %s WHERE %s.id = ANY(%s)", table, SQL(", ").join(columns), table, table, ids))
+        return {(record_id, gate_id) for record_id, *results in rows
+                for gate_id, ok in zip(gate_ids, results, strict=True) if ok}
 
     def _spm_blocked_domain(self):
         """Records standing in one of these gates' stages without meeting the gate (gates of one model)."""

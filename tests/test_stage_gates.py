@@ -264,6 +264,33 @@ class TestStageGates(SpmGateCommon):
         self.assertEqual(blocked.spm_next_stage_id, self.stage_qualification)
         self.assertIn("fa-times-circle", blocked.spm_gate_status)
 
+    def test_gate_figures_of_a_kanban_column(self):
+        """The kanban reads the figures of its cards together (one evaluation, the figures assigned to
+        the cards that share them): each card still gets its own, as read alone."""
+        ready, partial, blocked, other_blocked, qualified = (
+            self._create_lead(name) for name in ("达标", "部分达标", "未达标", "也未达标", "已到资格审查"))
+        self._meet_lead_gates(ready)
+        partial.partner_id = self.customer  # a customer, but no contact person and no visit
+        self._meet_lead_gates(qualified)
+        qualified.stage_id = self.stage_qualification
+        leads = ready | partial | blocked | other_blocked | qualified
+        spec = {name: {} for name in ("spm_gate_met", "spm_gate_total", "spm_gate_ready", "spm_gate_missing")}
+        self.env.invalidate_all()
+        together = {row["id"]: row for row in self.env["crm.lead"].web_search_read(
+            [("id", "in", leads.ids)], spec)["records"]}
+        alone = {}
+        for lead in leads:
+            self.env.invalidate_all()
+            alone[lead.id] = lead.web_read(spec)[0]
+        self.assertEqual(together, alone)
+        figures = {lead: (together[lead.id]["spm_gate_met"], together[lead.id]["spm_gate_total"],
+                          together[lead.id]["spm_gate_ready"]) for lead in leads}
+        self.assertEqual(figures, {ready: (3, 3, True), partial: (1, 3, False), blocked: (0, 3, False),
+                                   other_blocked: (0, 3, False), qualified: (0, 4, False)})
+        self.assertFalse(together[ready.id]["spm_gate_missing"])
+        self.assertEqual(len(together[partial.id]["spm_gate_missing"].split("\n")), 2)
+        self.assertEqual(together[blocked.id]["spm_gate_missing"], together[other_blocked.id]["spm_gate_missing"])
+
     def test_archived_gate_is_ignored_and_new_gate_applies(self):
         lead = self._create_lead()
         self.stage_lead.spm_gate_ids.active = False
