@@ -104,6 +104,21 @@ class TestSecurityModel(SpmCommon):
             with self.assertRaises(AccessError, msg=model):
                 theirs.with_user(self.user_sales_east).read(["lead_id"])
 
+    def test_managers_read_gate_logs_and_checklists_by_company_only(self):
+        """A manager sees every opportunity (through sales' manager group) and every project, so their
+        rules on gate logs and checklist items are the company's alone: Odoo compiles no join through
+        the opportunity or the project's team for each read of the opportunity form. A salesperson's
+        still go through their opportunities and projects."""
+        for model in ("spm.gate.log", "spm.lead.checklist"):
+            fields_ = {
+                user: {leaf[0] for leaf in self.env["ir.rule"].with_user(user)._compute_domain(model, "read")
+                       if isinstance(leaf, tuple)}
+                for user in (self.user_manager_east, self.user_sales_east)
+            }
+            self.assertEqual(fields_[self.user_manager_east], {"company_id"}, model)
+            self.assertIn("lead_id.user_id", fields_[self.user_sales_east], model)
+            self.assertIn("project_id.spm_member_ids.user_id", fields_[self.user_sales_east], model)
+
     def test_other_company_records_are_invisible(self):
         lead_b = self.env["crm.lead"].create({
             "name": "Company B deal", "type": "opportunity", "company_id": self.company_b.id,
