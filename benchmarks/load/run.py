@@ -23,7 +23,8 @@ One command does everything (see ``benchmarks/README.md``)::
    ``application_name`` is ``odoo-<pid>`` — and restarts PostgreSQL once (``pg_ctlcluster <cluster>
    restart``); the load goes on at least ``--recovery`` seconds after.
 4. **Report.** Requests/s, p50 and p95 of every request type, and for the requests plain Odoo and the
-   addon share (kanban, form, stage move) the ratios addon / plain (goal: throughput >= 0.8x, p95 <= 1.25x).
+   addon share (kanban, form, stage move) the ratios addon / plain (goal: throughput >= 0.8x, p95 <= 1.25x),
+   and the CPU the measured period used: the machine's, and each server's (master and workers).
 5. **Invariants.** ``check.py`` on the addon's database, the server logs and the scenario's results:
    prints "invariants: all hold", or what broke; the exit status is then 1.
 
@@ -362,6 +363,50 @@ def wait_for_measure(results, locust):
     return None
 
 
+class CpuUse:
+    """The CPU the measured period used: the machine's (``/proc/stat``) and each server's, its master
+    and its workers, living or reaped (a reaped worker's time is in its master's ``cutime``)."""
+
+    def __init__(self, servers):
+        self.servers = servers
+        self.start = self.sample()
+
+    @staticmethod
+    def machine():
+        with open("/proc/stat", encoding="ascii") as file:
+            ticks = [int(value) for value in file.readline().split()[1:]]
+        idle = ticks[3] + ticks[4]  # idle + iowait
+        return sum(ticks) - idle, sum(ticks)
+
+    def tree(self, root):
+        total = 0
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii") as file:
+                    values = file.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(pid) == root:
+                total += sum(int(value) for value in values[11:15])  # utime stime cutime cstime
+            elif int(values[1]) == root:
+                total += int(values[11]) + int(values[12])
+        return total
+
+    def sample(self):
+        return {"machine": self.machine(), **{kind: self.tree(server.process.pid)
+                                              for kind, server in self.servers.items()}}
+
+    def report(self):
+        end, clock = self.sample(), os.sysconf("SC_CLK_TCK")
+        busy, total = (end["machine"][i] - self.start["machine"][i] for i in (0, 1))
+        servers = ", ".join(f"{kind} server {(end[kind] - self.start[kind]) / clock:.0f} s"
+                            for kind in self.servers)
+        return (f"CPU in the measured period: the machine {100 * busy / max(total, 1):.0f}% busy "
+                f"({os.cpu_count()} cores); {servers} (the rest: PostgreSQL, Locust)")
+
+
 def read_stats(csv_prefix):
     with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as file:
         return {row["Name"]: row for row in csv.DictReader(file) if row["Name"] != "Aggregated"}
@@ -507,11 +552,13 @@ def main(argv=None):
         measured = wait_for_measure(results, locust)
         if measured:
             say(f"every user logged in: {args.duration} s measured from now")
+            cpu = CpuUse(servers)
         faults = None
         if args.faults and measured:
             faults = Faults(args, servers, measured, args.duration)
             faults.start()
         locust.wait()
+        used = cpu.report() if measured else None
         if not measured:
             say("LOAD FAILED: Locust stopped before every user had logged in")
             return 1
@@ -528,6 +575,7 @@ def main(argv=None):
     print_report(read_stats(csv_prefix), args.duration, {kind: server.log for kind, server in servers.items()},
                  window=(measured, measured + args.duration), requests=f"{csv_prefix}_requests.csv",
                  faults=faults.log if faults else [])
+    print(used)
     print()
     status = check.run_checks(databases["addon"], [servers["addon"].log], results,
                               faults.log if faults else ())
