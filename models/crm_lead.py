@@ -259,14 +259,15 @@ class CrmLead(models.Model):
         return held if (operator == "=") == value else ["!", *held]
 
     def _compute_spm_visits(self):
-        """The visits the user may see: how many, and the last one held."""
-        Visit = self.env["spm.visit"]
-        counts = dict(Visit._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
-        lasts = dict(Visit._read_group([("lead_id", "in", self.ids), ("date_start", "<=", fields.Datetime.now())],
-                                       ["lead_id"], ["date_start:max"]))
-        for lead in self:
-            lead.spm_visit_count = counts.get(lead._origin, 0)
-            lead.spm_last_visit_date = lasts.get(lead._origin, False)
+        """The visits the user may see (their access rules): how many, and the last one held (a planned
+        one does not count), in one query."""
+        query = self.env["spm.visit"]._search([("lead_id", "in", self._origin.ids)])
+        lead, start = SQL.identifier("spm_visit", "lead_id"), SQL.identifier("spm_visit", "date_start")
+        query.groupby = lead
+        figures = {lead_id: (count, last) for lead_id, count, last in self.env.execute_query(query.select(
+            lead, SQL("COUNT(*)"), SQL("MAX(%s) FILTER (WHERE %s <= %s)", start, start, fields.Datetime.now())))}
+        for record in self:
+            record.spm_visit_count, record.spm_last_visit_date = figures.get(record._origin.id, (0, False))
 
     @api.depends("spm_project_id")
     def _compute_spm_project_figures(self):
