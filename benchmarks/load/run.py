@@ -3,7 +3,7 @@
 
 One command does everything (see ``benchmarks/README.md``)::
 
-    python3 benchmarks/load/run.py [--faults] [--users 42] [--spawn-rate 4] [--duration 300]
+    python3 benchmarks/load/run.py [--faults] [--users 42] [--spawn-rate 4] [--duration 600]
 
 1. **Databases.** Two templates, made once and reused (``--rebuild`` remakes them):
    ``<prefix>_tpl_addon`` (this addon and its demo data) and ``<prefix>_tpl_plain`` (plain Odoo: the
@@ -74,7 +74,7 @@ def parse_args(argv):
     parser.add_argument("--addons-path", help="Odoo addons path (default: the one `make test` uses)")
     parser.add_argument("--users", type=int, default=42, help="simulated users: the sum of the fixed counts (42)")
     parser.add_argument("--spawn-rate", type=float, default=4, help="users started per second (4)")
-    parser.add_argument("--duration", type=int, default=300, help="seconds of load (300)")
+    parser.add_argument("--duration", type=int, default=600, help="seconds measured (600)")
     parser.add_argument("--workers", type=int, default=4, help="workers of each Odoo server (4)")
     parser.add_argument("--port", type=int, default=18069,
                         help="HTTP port of the addon's server (18069); gevent +1, plain Odoo +10 and +11")
