@@ -259,15 +259,10 @@ class CrmLead(models.Model):
         return held if (operator == "=") == value else ["!", *held]
 
     def _compute_spm_visits(self):
-        """The visits the user may see (their access rules): how many, and the last one held (a planned
-        one does not count), in one query."""
-        query = self.env["spm.visit"]._search([("lead_id", "in", self._origin.ids)])
-        lead, start = SQL.identifier("spm_visit", "lead_id"), SQL.identifier("spm_visit", "date_start")
-        query.groupby = lead
-        figures = {lead_id: (count, last) for lead_id, count, last in self.env.execute_query(query.select(
-            lead, SQL("COUNT(*)"), SQL("MAX(%s) FILTER (WHERE %s <= %s)", start, start, fields.Datetime.now())))}
-        for record in self:
-            record.spm_visit_count, record.spm_last_visit_date = figures.get(record._origin.id, (0, False))
+        """The visits the user may see: how many, and the last one held."""
+        figures = self.env["spm.visit"]._spm_visit_figures("lead_id", self._origin.ids)
+        for lead in self:
+            lead.spm_visit_count, lead.spm_last_visit_date = figures.get(lead._origin.id, (0, False))
 
     @api.depends("spm_project_id")
     def _compute_spm_project_figures(self):

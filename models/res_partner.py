@@ -17,15 +17,12 @@ class ResPartner(models.Model):
             return
         all_partners = self.with_context(active_test=False).search_fetch([("id", "child_of", self.ids)],
                                                                           ["parent_id"])
-        Visit = self.env["spm.visit"]
-        counts = Visit._read_group([("partner_id", "in", all_partners.ids)], ["partner_id"], ["__count"])
-        lasts = dict(Visit._read_group([("partner_id", "in", all_partners.ids),
-                                        ("date_start", "<=", fields.Datetime.now())],
-                                       ["partner_id"], ["date_start:max"]))
+        figures = self.env["spm.visit"]._spm_visit_figures("partner_id", all_partners.ids)
         self_ids = set(self._ids)
-        for visited, count in counts:
-            last, partner = lasts.get(visited), visited
-            while partner:
+        for visited in all_partners:
+            count, last = figures.get(visited.id, (0, None))
+            partner = visited
+            while count and partner:
                 if partner.id in self_ids:
                     partner.spm_visit_count += count
                     if last and (not partner.spm_last_visit_date or last > partner.spm_last_visit_date):

@@ -2,7 +2,7 @@ from math import asin, cos, radians, sin, sqrt
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 VISIT_TYPES = [
     ("cold", "Cold Visit"),
@@ -261,6 +261,17 @@ class SpmVisit(models.Model):
         }
 
     @api.model
+    @api.model
+    def _spm_visit_figures(self, field, ids):
+        """{id: (number of visits, last one held)} of the visits the user may see (their access
+        rules) whose ``field`` (lead_id, partner_id) is one of ``ids``, in one query; a planned visit
+        counts in the number, not as the last held."""
+        query = self._search([(field, "in", list(ids))])
+        key, start = SQL.identifier(self._table, field), SQL.identifier(self._table, "date_start")
+        query.groupby = key
+        return {record_id: (count, last) for record_id, count, last in self.env.execute_query(query.select(
+            key, SQL("COUNT(*)"), SQL("MAX(%s) FILTER (WHERE %s <= %s)", start, start, fields.Datetime.now())))}
+
     def _spm_visits_action(self, domain, context=None, name=None):
         """The visits matching ``domain`` (a lead's, a partner's), in list, calendar and form."""
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_visit_action")

@@ -260,11 +260,21 @@ class TestVisit(SpmVisitCommon):
         customer = self.customer.with_user(self.user_sales_east)
         self.assertEqual((customer.spm_visit_count, customer.spm_last_visit_date), (3, held))
         self.assertEqual(self.contact.with_user(self.user_sales_east).spm_visit_count, 0)
+        # a visit to a department of the customer counts for it and for the customer above it
+        department = self.env["res.partner"].create({"name": "信息中心", "parent_id": self.customer.id,
+                                                     "is_company": True})
+        later = held + timedelta(days=1)
+        self._visit(partner_id=department.id, contact_id=False, date_start=later, visit_type="follow_up")
+        self.env.invalidate_all()
+        self.assertEqual((customer.spm_visit_count, customer.spm_last_visit_date), (4, later))
+        self.assertEqual((department.with_user(self.user_sales_east).spm_visit_count,
+                          department.with_user(self.user_sales_east).spm_last_visit_date), (1, later))
+        self.assertEqual(as_sales.spm_visit_count, 3, "a visit without the opportunity is not the opportunity's")
         action = as_sales.action_spm_open_visits()
         self.assertEqual(self.env["spm.visit"].search(action["domain"]), lead.spm_visit_ids)
         self.assertEqual(action["context"]["default_lead_id"], lead.id)
         action = customer.action_spm_open_visits()
-        self.assertEqual(len(self.env["spm.visit"].search(action["domain"])), 3)
+        self.assertEqual(len(self.env["spm.visit"].search(action["domain"])), 4, "the department's visit too")
         # the pivot: by salesperson x type x week
         rows = self.env["spm.visit"].with_user(self.user_sales_east).read_group(
             [("lead_id", "=", lead.id)], ["duration:sum"], ["user_id", "visit_type", "date_start:week"], lazy=False)
