@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common import SpmGateCommon
 
@@ -364,6 +365,23 @@ class TestGateQueries(SpmGateCommon):
         self.assertEqual(self.stage_lead.spm_gate_count, 15)
         self._move_cost(lead)
         self.assertEqual(self._move_cost(lead), base)
+
+    def test_stage_column_read_in_order_off_an_index(self):
+        """A kanban column (the opportunities of a stage, crm's order, 80 at a time) is read off the
+        addon's index in its order: PostgreSQL neither sorts the stage's rows nor filters the table's."""
+        query = self.env["crm.lead"]._search(
+            [("type", "=", "opportunity"), ("stage_id", "=", self.stage_qualification.id)], limit=80,
+            order=self.env["crm.lead"]._order)
+        self.assertEqual(self.env["crm.lead"]._order, "priority desc, id desc")
+        # a test database is small: forbid the plans a big table would not take, then read the plan
+        self.cr.execute("SET LOCAL enable_seqscan = off")
+        self.cr.execute("SET LOCAL enable_bitmapscan = off")
+        self.cr.execute("SET LOCAL enable_sort = off")
+        self.cr.execute(SQL("EXPLAIN %s", query.select()))
+        plan = "\n".join(row[0] for row in self.cr.fetchall())
+        self.assertIn("Index Scan using crm_lead_spm_stage_priority_id_index", plan)
+        self.assertNotIn("Sort", plan)
+        self.assertIn("Index Cond: (stage_id =", plan)
 
 
 @tagged("post_install", "-at_install")
