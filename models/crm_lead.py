@@ -92,13 +92,14 @@ class CrmLead(models.Model):
     spm_collection_progress = fields.Float("Collected (%)", compute="_compute_spm_project_figures")
 
     def init(self):
-        super().init()
+        res = super().init()
         # A pipeline column: the opportunities of one stage in crm's order (priority, newest first), 80 at
         # a time. This index hands them over in that order. Without it PostgreSQL either sorts the stage's
         # rows (12,800 of 100,000 opportunities: ~20 ms) or walks crm's priority index backwards, filtering
         # out the other stages (~70 ms); which one it picks turns on the table's statistics and width.
         create_index(self.env.cr, "crm_lead_spm_stage_priority_id_index", self._table,
                      ["stage_id", "priority DESC", "id DESC"])
+        return res
 
     @api.depends("expected_revenue", "company_id", "spm_grade_manual")
     def _compute_spm_grade_id(self):
