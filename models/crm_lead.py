@@ -91,6 +91,7 @@ class CrmLead(models.Model):
                                            currency_field="company_currency")
     spm_collection_progress = fields.Float("Collected (%)", compute="_compute_spm_project_figures")
 
+    @api.private
     def init(self):
         res = super().init()
         # A pipeline column: the opportunities of one stage in crm's order (priority, newest first), 80 at

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.service.model import get_public_method
 from odoo.tools import SQL
 
 from .common import SpmGateCommon
@@ -382,6 +383,9 @@ class TestGateQueries(SpmGateCommon):
         self.assertIn("Index Scan using crm_lead_spm_stage_priority_id_index", plan)
         self.assertNotIn("Sort", plan)
         self.assertIn("Index Cond: (stage_id =", plan)
+        # the method that creates it is Odoo's schema hook, not something a user may run over RPC
+        with self.assertRaises(AccessError):
+            get_public_method(self.env["crm.lead"].with_user(self.user_sales_east), "init")
 
 
 @tagged("post_install", "-at_install")
