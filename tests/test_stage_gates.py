@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
 from odoo.service.model import get_public_method
+from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
 from .common import SpmGateCommon
