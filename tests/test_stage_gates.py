@@ -389,6 +389,20 @@ class TestGateQueries(SpmGateCommon):
         with self.assertRaises(AccessError):
             get_public_method(self.env["crm.lead"].with_user(self.user_sales_east), "init")
 
+    def test_visit_gate_reads_the_opportunitys_visits_only(self):
+        """Deciding the visit gate for one opportunity looks up its own visits and meetings by index:
+        its cost does not grow with every visit the company ever logged."""
+        lead = self._create_lead()
+        query = self.env["crm.lead"].sudo()._search([("id", "in", [lead.id]), ("spm_visit_logged", "=", True)])
+        # a test database is small: price out what only a small table makes cheap, then read the plan
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"):
+            self.cr.execute(SQL("SET LOCAL %s = off", SQL.identifier(setting)))
+        self.cr.execute(SQL("EXPLAIN %s", query.select()))
+        plan = "\n".join(row[0] for row in self.cr.fetchall())
+        self.assertNotIn("hashed SubPlan", plan)
+        self.assertRegex(plan, r"Index Cond: .*\blead_id = ")
+        self.assertRegex(plan, r"Index Cond: .*\bopportunity_id = ")
+
 
 @tagged("post_install", "-at_install")
 class TestGateReportsAndLanguage(SpmGateCommon):
@@ -456,6 +470,42 @@ class TestStageGatesHardening(SpmGateCommon):
         self.assertTrue(lead.spm_visit_logged)
         self.assertIn(lead, self.env["crm.lead"].search([("spm_visit_logged", "=", True), ("id", "=", lead.id)]))
         lead.with_user(self.user_sales_east).stage_id = self.stage_qualification
+
+    def test_visit_gate_counts_held_visits_and_active_meetings(self):
+        """The gate, its search (both ways) and the field agree: a held visit log or an active held
+        meeting counts; a planned visit or an archived meeting does not."""
+        Lead = self.env["crm.lead"]
+        lead = self._create_lead(partner_id=self.contact.id)
+        other = self._create_lead(partner_id=self.contact.id)
+
+        def logged(record):
+            found = Lead.search([("spm_visit_logged", "=", True), ("id", "in", (lead | other).ids)])
+            missing = Lead.search([("spm_visit_logged", "!=", True), ("id", "in", (lead | other).ids)])
+            self.assertEqual(found | missing, lead | other)
+            self.assertFalse(found & missing)
+            record.invalidate_recordset()
+            self.assertEqual(record in found, record.spm_visit_logged)
+            return record.spm_visit_logged
+
+        meeting = self.env["calendar.event"].create({
+            "name": "首次拜访", "opportunity_id": lead.id, "user_id": lead.user_id.id,
+            "start": fields.Datetime.now() - timedelta(days=1), "stop": fields.Datetime.now() - timedelta(hours=23),
+        })
+        self.assertTrue(logged(lead))
+        self.assertFalse(logged(other))
+        meeting.active = False
+        self.assertFalse(logged(lead))
+        self.assertIn("visit", lead.spm_gate_missing)
+        visit = self.env["spm.visit"].create({
+            "name": "上门调研", "partner_id": self.customer.id, "user_id": lead.user_id.id, "lead_id": lead.id,
+            "company_id": lead.company_id.id, "date_start": fields.Datetime.now() + timedelta(days=2)})
+        self.assertFalse(logged(lead), "a planned visit is not a visit held")
+        visit.date_start = fields.Datetime.now() - timedelta(hours=2)
+        self.assertTrue(logged(lead))
+        self.assertFalse(logged(other))
+        lead.with_user(self.user_sales_east).stage_id = self.stage_qualification
+        with self.assertRaises(UserError):
+            other.with_user(self.user_sales_east).stage_id = self.stage_qualification
 
     def test_refusal_and_status_explain_each_requirement(self):
         lead = self._create_lead()
