@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CalendarEvent(models.Model):
@@ -6,6 +6,19 @@ class CalendarEvent(models.Model):
 
     spm_visit_ids = fields.One2many("spm.visit", "calendar_event_id", string="Visits",
                                     groups="sales_project_management.group_spm_user")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        # after Odoo's defaults: crm links a meeting made from an opportunity through res_model / res_id
+        self.env["spm.visit"]._spm_check_lead(events.opportunity_id.ids)
+        return events
+
+    def write(self, vals):
+        # a held meeting counts for the opportunity's visit gate: linked by those who may work it only
+        if vals.get("opportunity_id"):
+            self.env["spm.visit"]._spm_check_lead(vals["opportunity_id"])
+        return super().write(vals)
 
     def action_spm_log_visit(self):
         """Log this meeting as the current user's customer visit (拜访), in one click, and open it."""

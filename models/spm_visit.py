@@ -133,7 +133,8 @@ class SpmVisit(models.Model):
                                                  visit.lead_id.name))
 
     def _spm_check_lead(self, lead_id):
-        """A visit counts for the opportunity's gate: only someone who may work the opportunity links it."""
+        """A visit counts for the opportunity's gate: only someone who may work the opportunity links it.
+        Also the rule for meetings, which count for the same gate (``lead_id``: an id or a list of ids)."""
         if lead_id and not self.env.su:
             self.env["crm.lead"].browse(lead_id).check_access("write")
 

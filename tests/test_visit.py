@@ -184,6 +184,33 @@ class TestVisit(SpmVisitCommon):
             self.env["spm.visit"].with_user(self.user_sales_east).create({
                 "name": "代拜访", "partner_id": self.customer.id, "user_id": self.user_sales_north.id})
 
+    def test_meeting_links_are_checked_as_visits_are(self):
+        """A meeting held counts for the visit gate as a visit does: a salesperson of another team cannot
+        link one to an opportunity they may not work, by create or by write, to open its gate."""
+        lead_north = self._create_lead("京华理工大学一卡通", user=self.user_sales_north, team=self.team_north,
+                                       partner_id=self.contact.id)
+        held = fields.Datetime.now() - timedelta(days=1)
+        Event = self.env["calendar.event"].with_user(self.user_sales_east)
+        with self.assertRaises(AccessError):
+            Event.create({"name": "代拜访", "opportunity_id": lead_north.id, "start": held,
+                          "stop": held + timedelta(hours=1)})
+        own = Event.create({"name": "部门例会", "start": held, "stop": held + timedelta(hours=1)})
+        with self.assertRaises(AccessError):
+            own.write({"opportunity_id": lead_north.id})
+        # the crm way to link it (res_model / res_id, as the lead's "Meeting" button does) is checked too
+        with self.assertRaises(AccessError):
+            Event.with_context(default_res_model="crm.lead", default_res_id=lead_north.id).create(
+                {"name": "代拜访", "start": held, "stop": held + timedelta(hours=1)})
+        self.assertFalse(lead_north.spm_visit_logged)
+        with self.assertRaises(UserError):
+            lead_north.with_user(self.user_sales_north).stage_id = self.stage_qualification
+        # the opportunity's own salesperson links meetings to it, and they open the gate
+        Event.with_user(self.user_sales_north).create({
+            "name": "拜访", "opportunity_id": lead_north.id, "start": held, "stop": held + timedelta(hours=1)})
+        lead_north.invalidate_recordset()
+        self.assertTrue(lead_north.spm_visit_logged)
+        lead_north.with_user(self.user_sales_north).stage_id = self.stage_qualification
+
     def test_salesperson_cannot_change_another_persons_visit(self):
         visit = self._visit(user=self.user_sales_north)
         with self.assertRaises(AccessError):
