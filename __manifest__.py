@@ -2,7 +2,7 @@
     "name": "Sales Project Management",
     "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation "
     "approval, delivery projects and payment collection on Odoo CRM, Project, Sales and Invoicing",
-    "version": "18.0.1.3.2",
+    "version": "18.0.1.3.3",
     "category": "Sales/CRM",
     "author": "Sales Project Management",
     "website": "https://github.com/sales-project-management/sales_project_management",

@@ -66,7 +66,7 @@ class CrmLead(models.Model):
     # Initiation (立项) and the delivery project
     spm_initiation_ids = fields.One2many("spm.initiation", "lead_id", string="Initiation Requests")
     spm_initiation_state = fields.Selection(INITIATION_STATES, string="Initiation",
-                                            compute="_compute_spm_initiation_state")
+                                            compute="_compute_spm_initiation_state", store=True)
     spm_initiation_approved = fields.Boolean(
         "Initiation Approved", compute="_compute_spm_initiation_approved", store=True,
         help="An initiation request was approved at the opportunity's grade or a higher one.")
@@ -239,12 +239,17 @@ class CrmLead(models.Model):
         for lead in self:
             lead.spm_initiation_approved = bool(lead._spm_approved_initiations()[1])
 
-    @api.depends("spm_grade_id", "spm_initiation_ids.state", "spm_initiation_ids.grade_id")
+    @api.depends("spm_grade_id", "spm_initiation_ids.state", "spm_initiation_ids.grade_id", "spm_initiation_state",
+                 "spm_initiation_approved")
     @api.depends_context("lang")
     def _compute_spm_initiation_note(self):
         for lead in self:
-            approved, enough = lead._spm_approved_initiations()
             lead.spm_initiation_note = False
+            # read from the stored figures: no request, or one approved at this grade, needs no note
+            # (the form of most opportunities then reads no initiation request)
+            if not lead.spm_initiation_state or lead.spm_initiation_approved:
+                continue
+            approved, enough = lead._spm_approved_initiations()
             if approved and not enough:
                 last = approved.sorted("id")[-1]
                 lead.spm_initiation_note = self.env._(
