@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The p95 ratios of several load runs taken together::
+
+    python3 benchmarks/load/pool.py load-results/run1 load-results/run2 ...
+
+Each argument is the ``--out`` directory of a ``run.py`` run. A run's p95 rests on its ~18 slowest
+forms of ~360: whether the addon's heavy requests (立项 approvals, installment invoices, payments)
+happen to coincide with them moves it by a tenth or more from one run to the next. This prints the
+compared requests' p50 and p95 over the samples of all the runs together (as the users saw them, and in
+the worker from the servers' access logs: the requests answered between the users' first and last
+measured request), the whole measured period and outside the faults, with the ratios addon / plain
+Odoo against the p95 goal; the exit status is 1 when the goal is missed. Throughput is each run's own
+(``run.py``'s table).
+"""
+
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from run import COMPARED, GOALS, client_times, outside_faults, percentile, server_times  # noqa: E402
+
+
+def pooled(directories):
+    """{scope: {request name: ([seconds as the users saw them], [seconds in the worker])}}"""
+    scopes = {"the whole measured period": {}, "outside the faults": {}}
+    for directory in directories:
+        faults = []  # a run without --faults has none
+        if os.path.exists(os.path.join(directory, "faults.json")):
+            with open(os.path.join(directory, "faults.json"), encoding="utf-8") as file:
+                faults = json.load(file)
+        seen = client_times(os.path.join(directory, "load_requests.csv"))
+        if not seen:
+            raise SystemExit(f"{directory}: no load_requests.csv, not the output of run.py")
+        # the measured period: from the first request the users' statistics count to the last one
+        window = (min(s[0] for samples in seen.values() for s in samples),
+                  max(s[1] for samples in seen.values() for s in samples))
+        served = {}
+        for kind in ("addon", "plain"):
+            served.update(server_times(os.path.join(directory, f"{kind}.log"), window))
+        for scope, keep in (("the whole measured period", lambda samples: samples),
+                            ("outside the faults", lambda samples, faults=faults: outside_faults(samples, faults))):
+            for name in {*seen, *served}:
+                users, worker = scopes[scope].setdefault(name, ([], []))
+                users.extend(s[2] for s in keep(seen.get(name, [])))
+                worker.extend(s[2] for s in keep(served.get(name, [])))
+    return scopes
+
+
+def main(argv=None):
+    directories = (argv if argv is not None else sys.argv[1:])
+    if not directories or any(d in ("-h", "--help") for d in directories):
+        print(__doc__)
+        return 0 if directories else 2
+    met = True
+    for scope, samples in pooled(directories).items():
+        runs = f"{len(directories)} run{'s' if len(directories) > 1 else ''}"
+        print(f"\n{runs} together, {scope}: p50 / p95 ms as the users saw them, and in the worker")
+        print(f"{'request':<18} {'n addon':>7} {'plain':>6} | {'p50 addon':>9} {'plain':>6} {'p95 addon':>9} "
+              f"{'plain':>6} {'ratio':>6} | {'worker p95':>10} {'plain':>6} {'ratio':>6}")
+        missed = []
+        for name in COMPARED:
+            addon, plain = samples.get(f"addon: {name}", ([], [])), samples.get(f"plain: {name}", ([], []))
+            if not (addon[0] and plain[0]):
+                continue
+            p50 = [percentile(values[0], 0.5) * 1000 for values in (addon, plain)]
+            p95 = [percentile(values[0], 0.95) * 1000 for values in (addon, plain)]
+            worker = [percentile(values[1], 0.95) * 1000 for values in (addon, plain)]
+            ratio, worker_ratio = p95[0] / (p95[1] or 1), worker[0] / (worker[1] or 1)
+            print(f"{name:<18} {len(addon[0]):7d} {len(plain[0]):6d} | {p50[0]:9.0f} {p50[1]:6.0f} {p95[0]:9.0f} "
+                  f"{p95[1]:6.0f} {ratio:6.2f} | {worker[0]:10.0f} {worker[1]:6.0f} {worker_ratio:6.2f}")
+            if ratio > GOALS["p95"]:
+                missed.append(name)
+        met = met and not missed
+        print(f"goal: p95 <= {GOALS['p95']}x (as the users saw them)"
+              + (f" — missed by: {', '.join(missed)}" if missed else " — met"))
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
