@@ -295,6 +295,14 @@ class CrmLead(models.Model):
             lead.spm_collected_amount = project.spm_amount_received
             lead.spm_collection_progress = project.spm_collection_progress
 
+    def _spm_forged_gate_fields(self, vals):
+        """The 立项 summary follows the requests whatever the gates read: the form's note, its buttons and
+        the filters trust it."""
+        forged = super()._spm_forged_gate_fields(vals)
+        if not self.env.su:
+            forged |= {"spm_initiation_state", "spm_initiation_approved"} & set(vals)
+        return forged
+
     def _spm_check_lost_reason(self, vals):
         if "lost_reason_id" in vals:
             missing = self if not vals["lost_reason_id"] else self.browse()

@@ -427,6 +427,16 @@ class TestGateQueries(SpmGateCommon):
         submitted = self.env["crm.lead"].search([("spm_initiation_state", "=", "submitted")])
         self.assertIn(lead, submitted)
         self.assertNotIn(self._create_lead("没有立项"), submitted)
+        # stored, the summary is not a field anyone sets: it follows the requests (even with no gate reading it)
+        self.env.ref("sales_project_management.gate_initiation_approved").active = False
+        for values in ({"spm_initiation_state": "approved"}, {"spm_initiation_state": False},
+                       {"spm_initiation_approved": True}):
+            with self.assertRaises(AccessError):
+                lead.with_user(self.user_sales_east).write(values)
+            with self.assertRaises(AccessError):
+                self.env["crm.lead"].with_user(self.user_sales_east).create(
+                    {"name": "伪造", "type": "opportunity", "team_id": self.team_east.id, **values})
+        self.assertEqual((lead.spm_initiation_state, lead.spm_initiation_approved), ("submitted", False))
 
     def test_visit_gate_reads_the_opportunitys_visits_only(self):
         """Deciding the visit gate for one opportunity joins its visits and meetings to it: not a
