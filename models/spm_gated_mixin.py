@@ -102,8 +102,9 @@ class SpmGatedMixin(models.AbstractModel):
         Stage = self.env[self._spm_stage_model]
         for record in self:
             record.spm_next_stage_id = Stage._spm_next_stage_id(record[self._spm_scope_field].id, record.stage_id.id)
-        # a form shows both stages by name: read the names of both in one query rather than one each
-        stages = self.stage_id | self.spm_next_stage_id
+        # a form shows both stages by name: read the names of both in one query rather than one each (as
+        # superuser, as the web client reads a many2one's name: computing the field never needs more rights)
+        stages = (self.stage_id | self.spm_next_stage_id).sudo()
         if len(stages) > 1:
             stages.fetch([Stage._rec_name])
 
