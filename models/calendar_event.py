@@ -16,8 +16,10 @@ class CalendarEvent(models.Model):
 
     def write(self, vals):
         # a held meeting counts for the opportunity's visit gate: linked by those who may work it only
-        if vals.get("opportunity_id"):
-            self.env["spm.visit"]._spm_check_lead(vals["opportunity_id"])
+        # (a client sending the meeting's own opportunity back with other changes moves nothing)
+        lead_id = vals.get("opportunity_id")
+        if lead_id and self.filtered(lambda event: event.opportunity_id.id != lead_id):
+            self.env["spm.visit"]._spm_check_lead(lead_id)
         return super().write(vals)
 
     def action_spm_log_visit(self):

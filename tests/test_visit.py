@@ -210,6 +210,12 @@ class TestVisit(SpmVisitCommon):
         lead_north.invalidate_recordset()
         self.assertTrue(lead_north.spm_visit_logged)
         lead_north.with_user(self.user_sales_north).stage_id = self.stage_qualification
+        # editing that meeting (as calendar lets any colleague) with its own opportunity sent back is no new link
+        meeting = lead_north.calendar_event_ids.with_user(self.user_sales_east)
+        meeting.write({"name": "拜访（改期）", "opportunity_id": lead_north.id})
+        self.assertEqual(meeting.name, "拜访（改期）")
+        with self.assertRaises(AccessError):
+            own.write({"name": "部门例会", "opportunity_id": lead_north.id})
 
     def test_salesperson_cannot_change_another_persons_visit(self):
         visit = self._visit(user=self.user_sales_north)
