@@ -126,11 +126,13 @@ def _table_exists(cr, table):
     return bool(cr.fetchone())
 
 
-def ensure_leads(cr, wanted):
+def ensure_leads(cr, wanted, company_id=None):
     """Insert the opportunities missing to reach ``wanted`` with SQL (``BENCH 000001``, ...), commit,
     ANALYZE, and return the count. They spread over the stages, sellers and customers; expected
     revenues range from 1,000 to 60,000,000 so that every grade occurs. Works on a database without
-    the addon too (plain Odoo): the addon's columns (the grade it computes) are filled when they exist."""
+    the addon too (plain Odoo): the addon's columns (the grade it computes) are filled when they exist.
+    ``company_id``: only the sellers of that company (its teams, or their own company for a team of
+    none), so that every opportunity is in that company; by default the sellers of every company."""
     cr.execute("SELECT count(*) FROM crm_lead WHERE type = 'opportunity'")
     count = cr.fetchone()[0]
     missing = wanted - count
@@ -145,9 +147,9 @@ def ensure_leads(cr, wanted):
           FROM crm_team_member m
           JOIN crm_team t ON t.id = m.crm_team_id AND t.active
           JOIN res_users u ON u.id = m.user_id AND u.active
-         WHERE m.active
+         WHERE m.active AND (%(company)s IS NULL OR COALESCE(t.company_id, u.company_id) = %(company)s)
          ORDER BY m.id
-    """)
+    """, {"company": company_id})
     sellers = cr.fetchall()
     # the customers of Odoo's own demo data, the same in a database with the addon and in plain Odoo:
     # opportunities per customer (what crm's duplicate search of the form reads) are then alike in both

@@ -87,6 +87,15 @@ def ensure_stages(env, count):
         env.flush_all()
 
 
+def load_company(env, kind):
+    """The company the load works in: the addon's demo company (华智, its users, teams, gates and
+    grades), plain Odoo's only one. Its opportunities are all the database's 100,000, and the users
+    work in it alone, as the web client does (the company switcher: one active company)."""
+    if kind == "addon":
+        return env.ref("sales_project_management.spm_company")
+    return env.ref("base.user_admin").company_id
+
+
 def first_stages(env):
     stages = env["crm.stage"].search([("team_id", "=", False), ("is_won", "=", False)], order="sequence, id")
     return stages[0], stages[1]
@@ -193,7 +202,7 @@ def build(args):
         if args.kind == "plain":
             ensure_stages(env, 8)
             cr.commit()
-        ensure_leads(cr, args.leads)
+        ensure_leads(cr, args.leads, load_company(env, args.kind).id)
         build_moves(env, args.kind, args.moves)
         if args.kind == "addon":
             build_initiations(env, args.initiations)
@@ -215,7 +224,8 @@ def describe(args):
     with odoo_cursor(args.database, args.addons_path) as cr:
         env = superuser_env(cr)
         admin = env.ref("base.user_admin")
-        admin_env = user_env(env, admin, admin.company_ids)
+        company = load_company(env, args.kind)
+        admin_env = user_env(env, admin, company)
         first, second = first_stages(env)
         moves = env["crm.lead"].search([("name", "=like", MOVE_PREFIX + "%")], order="id").ids
         data = {
@@ -229,8 +239,10 @@ def describe(args):
             "second_stage": second.id,
             "moves": moves,
             # opportunities the form opens: any of the first stage
-            "forms": env["crm.lead"].search([("stage_id", "=", first.id), ("type", "=", "opportunity")],
+            "forms": env["crm.lead"].search([("stage_id", "=", first.id), ("type", "=", "opportunity"),
+                                             ("company_id", "in", [company.id, False])],
                                             limit=500, order="id").ids,
+            "company": company.id,
         }
         if args.kind == "addon":
             data.update(describe_addon(env, first))
@@ -263,7 +275,6 @@ def describe_addon(env, first):
             ("sales", "spm_sales"), ("leader", "spm_manager"), ("director", "spm_director"),
             ("manager2", "spm_manager2"), ("accountant", "spm_accountant"))},
         "gate_overrider": {"login": "spm_manager", "password": "spm_manager"},
-        "company": company.id,
         "users": {login: env["res.users"].search([("login", "=", login)]).id
                   for login in ("spm_sales", "spm_manager", "spm_director", "spm_manager2", "spm_accountant")},
     }

@@ -177,8 +177,12 @@ class Client:
     def login(self):
         result = self.rpc("/web/session/authenticate", {"db": self.data["database"], **self.credentials}, "login")
         record("login", client=id(self))
-        companies = result["user_companies"]["allowed_companies"]
-        self.context = dict(result["user_context"], allowed_company_ids=[int(company) for company in companies])
+        # one active company, as the web client's company switcher has by default: the company the load
+        # works in (``fixtures.py``) when the user may work in it, else the user's own
+        companies = [int(company) for company in result["user_companies"]["allowed_companies"]]
+        company = self.data.get("company")
+        active = company if company in companies else result["user_companies"]["current_company"]
+        self.context = dict(result["user_context"], allowed_company_ids=[active])
         return result
 
     def twin(self):
