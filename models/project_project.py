@@ -612,7 +612,8 @@ class ProjectProject(models.Model):
 
     def _spm_setup_from_initiation(self, request):
         """Team, charter, task stages and WBS of a project whose initiation was just approved. A
-        project approved again (after its grade rose) keeps what it has and gains what is new."""
+        project approved again (after its grade rose) keeps what it has and gains what is new.
+        Returns the WBS tasks it created."""
         self.ensure_one()
         existing = {(m.role, m.user_id.id, m.partner_id.id) for m in self.spm_member_ids}
         members = []
@@ -643,13 +644,14 @@ class ProjectProject(models.Model):
             for xmlid in ("task_type_todo", "task_type_in_progress", "task_type_done")).exists()
         if stages and not self.type_ids:
             self.type_ids = [Command.link(stage.id) for stage in stages]
-        self._spm_apply_wbs(request.grade_id.wbs_template_id or self.env["spm.wbs.template"].search(
+        tasks = self._spm_apply_wbs(request.grade_id.wbs_template_id or self.env["spm.wbs.template"].search(
             ["|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)], limit=1),
             request.date_start or fields.Date.context_today(self))
         if not self.account_id:
             self._create_analytic_account()  # the costs of the project, against its budget
         # the opportunity's open risks are the project's (the same records)
         request.lead_id.spm_risk_ids.filtered(lambda r: r.state == "open" and not r.project_id).project_id = self
+        return tasks
 
     def _spm_create_charter_criteria(self, request):
         """The charter's success criteria, named in every installed language."""
@@ -669,12 +671,12 @@ class ProjectProject(models.Model):
                 criterion.update_field_translations("unit", term_translations(self.env, DAYS))
 
     def _spm_apply_wbs(self, template, start):
-        """Milestones and tasks of the WBS template, named in the project manager's language. The
-        project manager is told once that the tasks are his, not once per task (Odoo's assignment
-        notice), follows them (the approver does not), and the tasks' chatters do not each say they
-        were created."""
+        """Milestones and tasks of the WBS template, named in the project manager's language; returns
+        the tasks. The project manager is told once that the tasks are his (``_spm_notify_manager``),
+        not once per task (Odoo's assignment notice), follows them (the approver does not), and the
+        tasks' chatters do not each say they were created."""
         if not template or self.milestone_ids:
-            return
+            return self.env["project.task"]
         template = template.with_context(lang=self.user_id.lang or self.env.lang)
         phases = template.phase_ids
         deadlines = [start + timedelta(days=phase.start_offset_days + phase.duration_days) for phase in phases]
@@ -693,13 +695,23 @@ class ProjectProject(models.Model):
             # follow each task, and the tasks are his to follow, not the approver's (a director
             # approving many projects)
             Task = Task.with_env(Task.env(user=manager.id, su=True))
-        Task.create(tasks)
-        if tasks and manager and manager != self.env.user:
-            told = self.with_context(lang=manager.lang or self.env.lang)
-            subject = told.env._("%(project)s: %(count)s tasks of its WBS are assigned to you",
-                                 project=self.display_name, count=len(tasks))
-            self.message_notify(partner_ids=manager.partner_id.ids, subject=subject, body=subject,
-                                record_name=self.display_name, email_layout_xmlid="mail.mail_notification_layout")
+        return Task.create(tasks).with_env(self.env)
+
+    def _spm_notify_manager(self, tasks):
+        """One notice to the project manager of an approved initiation: the project is his, and so are
+        the ``tasks`` of its WBS (in place of Odoo's "assigned to the project" and one per task)."""
+        self.ensure_one()
+        manager = self.user_id
+        if not manager or manager == self.env.user:
+            return
+        told = self.with_context(lang=manager.lang or self.env.lang)
+        if tasks:
+            subject = told.env._("You are the project manager of %(project)s; %(count)s tasks of its WBS are "
+                                 "assigned to you.", project=self.display_name, count=len(tasks))
+        else:
+            subject = told.env._("You are the project manager of %(project)s.", project=self.display_name)
+        self.message_notify(partner_ids=manager.partner_id.ids, subject=subject, body=subject,
+                            record_name=self.display_name, email_layout_xmlid="mail.mail_notification_layout")
 
     def action_spm_open_acceptances(self):
         self.ensure_one()

@@ -211,8 +211,12 @@ class SpmInitiation(models.Model):
                 "spm_objective": request.objective,
                 "user_id": manager.id,
             }
+            # the project manager gets one notice below (the project and its WBS tasks), not Odoo's
+            # "assigned to the project" besides it
+            Project = self.env["project.project"].with_context(mail_auto_subscribe_no_notify=True)
+            assigned = not project or project.user_id != manager
             if not project:
-                project = self.env["project.project"].create(dict(
+                project = Project.create(dict(
                     values,
                     name=lead.name,
                     partner_id=lead.partner_id.commercial_partner_id.id,
@@ -220,10 +224,12 @@ class SpmInitiation(models.Model):
                     date_start=request.date_start,
                     date=request.date_end,
                     allow_milestones=True,
-                ))
+                )).with_env(self.env)
             else:
-                project.write(dict(values, allow_milestones=True))
-            project._spm_setup_from_initiation(request)
+                project.with_env(Project.env).write(dict(values, allow_milestones=True))
+            tasks = project._spm_setup_from_initiation(request)
+            if assigned or tasks:
+                project._spm_notify_manager(tasks)
             request.project_id = project
             lead.spm_project_id = project
             request.message_post(body=Markup("%s <a href='#' data-oe-model='project.project' data-oe-id='%s'>%s</a>")

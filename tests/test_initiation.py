@@ -214,9 +214,31 @@ class TestInitiation(SpmGateCommon):
         self.assertEqual(self.env["project.project"].search_count([("spm_lead_id", "=", lead.id)]), 1)
         self.assertEqual(len(project.milestone_ids), 5)
 
+    def test_manager_of_an_existing_project_is_told_once(self):
+        """A linked project that already has its plan gets no WBS; its new manager is still told, once."""
+        self.env = self.env(context=dict(self.env.context, tracking_disable=False))
+        self.user_sales_east.lang = "en_US"  # the notice is in the project manager's language
+        project = self.env["project.project"].create({"name": "已有项目", "company_id": self.company.id,
+                                                      "user_id": self.user_manager_east.id, "allow_milestones": True})
+        self.env["project.milestone"].create({"name": "一期", "project_id": project.id})
+        lead = self._create_lead("小项目", expected_revenue=3_000_000, spm_project_id=project.id)
+        request = self._request(lead)
+        request.with_user(self.user_sales_east).action_submit()
+        request.with_user(self.user_manager_east).action_approve()
+        self.assertEqual(project.user_id, self.user_sales_east)
+        self.assertFalse(project.task_ids, "a project with its plan gets no WBS")
+        told = self.env["mail.message"].search([("model", "=", "project.project"), ("res_id", "=", project.id),
+                                                ("message_type", "=", "user_notification"),
+                                                ("partner_ids", "in", self.user_sales_east.partner_id.ids)])
+        self.assertEqual(told.mapped("subject"), ["You are the project manager of 已有项目."])
+
     def test_wbs_tasks_are_assigned_without_a_notification_each(self):
         """The approval tells the project manager once (the request's chatter and the project); the WBS
-        does not send one "assigned to you" per task, nor log "task created" in each task."""
+        does not send one "assigned to you" per task, nor log "task created" in each task, and Odoo's
+        "You have been assigned to the project" is not sent besides the one notice."""
+        # as in the web client: Odoo's chatter at work (the tests' common set-up turns it off)
+        self.env = self.env(context=dict(self.env.context, tracking_disable=False))
+        self.user_sales_east.lang = "en_US"  # the notice is in the project manager's language
         lead = self._create_lead("小项目", expected_revenue=3_000_000)
         request = self._request(lead)
         request.with_user(self.user_sales_east).action_submit()
@@ -232,8 +254,10 @@ class TestInitiation(SpmGateCommon):
         self.assertFalse(messages, "no notification or creation note per WBS task")
         told = self.env["mail.message"].search([("model", "=", "project.project"), ("res_id", "=", project.id),
                                                 ("message_type", "=", "user_notification")])
-        self.assertEqual(told.partner_ids, self.user_sales_east.partner_id, "the project manager is told once")
-        self.assertIn("15", told.subject)
+        self.assertEqual(len(told), 1, "the project manager is told once")
+        self.assertEqual(told.partner_ids, self.user_sales_east.partner_id)
+        self.assertEqual(told.subject, f"You are the project manager of {project.display_name}; 15 tasks of its "
+                                       "WBS are assigned to you.")
         wbs = self.env.ref("sales_project_management.wbs_template_default")
         start = request.date_start or fields.Date.context_today(request)
         self.assertEqual(project.milestone_ids.sorted("deadline").mapped("deadline"), sorted(
@@ -423,7 +447,7 @@ class TestInitiationHardening(SpmGateCommon):
         self.assertEqual(project.milestone_ids[0].name, "需求调研", "named in the project manager's language")
         told = self.env["mail.message"].search([("model", "=", "project.project"), ("res_id", "=", project.id),
                                                 ("message_type", "=", "user_notification")])
-        self.assertEqual(told.subject, f"{project.display_name}：WBS 中的 15 项任务已分派给您",
+        self.assertEqual(told.subject, f"您是 {project.display_name} 的项目经理，WBS 中的 15 项任务已分派给您。",
                          "the WBS notification in the project manager's language")
         self.assertEqual(self.lead.with_context(lang="zh_CN").spm_initiation_state, "approved")
         labels = dict(self.env["crm.lead"].with_context(lang="zh_CN")._fields["spm_initiation_state"]
