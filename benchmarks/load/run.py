@@ -8,7 +8,8 @@ One command does everything (see ``benchmarks/README.md``)::
 1. **Databases.** Two templates, made once and reused (``--rebuild`` remakes them):
    ``<prefix>_tpl_addon`` (this addon and its demo data) and ``<prefix>_tpl_plain`` (plain Odoo: the
    addon's dependencies crm, sale_crm, sale_project, account, portal, survey and their demo data),
-   both in Chinese, each with 100,000 opportunities and the load data of ``fixtures.py``. Every run
+   both in Chinese, each with 100,000 opportunities (all in the company the load works in) and the load
+   data of ``fixtures.py``, compacted (``vacuumdb --full``) after an install or upgrade. Every run
    copies them to ``<prefix>_addon`` and ``<prefix>_plain`` (``createdb -T``, and the filestores).
 2. **Servers.** One Odoo per database, ``--workers=4`` with its gevent port, crons off, logs in the
    output directory; a warm-up loads each worker's registry.
