@@ -231,6 +231,8 @@ class TestInitiation(SpmGateCommon):
                                                 ("message_type", "=", "user_notification"),
                                                 ("partner_ids", "in", self.user_sales_east.partner_id.ids)])
         self.assertEqual(told.mapped("subject"), ["You are the project manager of 已有项目."])
+        self.assertIn(self.user_sales_east.partner_id, project.message_partner_ids,
+                      "without Odoo's notice the new manager still follows the project")
 
     def test_wbs_tasks_are_assigned_without_a_notification_each(self):
         """The approval tells the project manager once (the request's chatter and the project); the WBS
@@ -258,6 +260,8 @@ class TestInitiation(SpmGateCommon):
         self.assertEqual(told.partner_ids, self.user_sales_east.partner_id)
         self.assertEqual(told.subject, f"You are the project manager of {project.display_name}; 15 tasks of its "
                                        "WBS are assigned to you.")
+        self.assertIn(self.user_sales_east.partner_id, project.message_partner_ids,
+                      "without Odoo's notice the project manager still follows the project")
         wbs = self.env.ref("sales_project_management.wbs_template_default")
         start = request.date_start or fields.Date.context_today(request)
         self.assertEqual(project.milestone_ids.sorted("deadline").mapped("deadline"), sorted(
