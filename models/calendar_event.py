@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# the fields that decide whether a meeting is held (started, not archived) for the visit gate
+HELD_FIELDS = {"start", "stop", "start_date", "stop_date", "allday", "active"}
+
 
 class CalendarEvent(models.Model):
     _inherit = "calendar.event"
@@ -20,7 +23,21 @@ class CalendarEvent(models.Model):
         lead_id = vals.get("opportunity_id")
         if lead_id and self.filtered(lambda event: event.opportunity_id.id != lead_id):
             self.env["spm.visit"]._spm_check_lead(lead_id)
-        return super().write(vals)
+        # a linked meeting made held (moved into the past, restored from the archive) opens the gate as a
+        # new link does: by those who may work the opportunity only
+        check_held = not self.env.su and HELD_FIELDS & set(vals)
+        held_before = set(self._spm_held()._ids) if check_held else set()
+        res = super().write(vals)
+        if check_held:
+            made_held = self._spm_held().filtered(lambda event: event.id not in held_before)
+            self.env["spm.visit"]._spm_check_lead(made_held.opportunity_id.ids)
+        return res
+
+    def _spm_held(self):
+        """The meetings among these that count as held for their opportunity's visit gate."""
+        now = fields.Datetime.now()
+        return self.filtered(lambda event: event.opportunity_id and event.active and event.start
+                             and event.start <= now)
 
     def action_spm_log_visit(self):
         """Log this meeting as the current user's customer visit (拜访), in one click, and open it."""

@@ -217,6 +217,42 @@ class TestVisit(SpmVisitCommon):
         with self.assertRaises(AccessError):
             own.write({"name": "部门例会", "opportunity_id": lead_north.id})
 
+    def test_meeting_made_held_is_checked_as_a_link_is(self):
+        """A planned meeting of an opportunity counts for its visit gate once held: a salesperson of another
+        team (whom calendar lets edit the meeting) cannot open the gate by moving it into the past or by
+        restoring a held one from the archive; rescheduling it into the future, or the opportunity's own
+        salesperson, can."""
+        lead_north = self._create_lead("京华理工大学图书馆", user=self.user_sales_north, team=self.team_north,
+                                       partner_id=self.contact.id)
+        planned = fields.Datetime.now() + timedelta(days=3)
+        held = fields.Datetime.now() - timedelta(days=1)
+        meeting = self.env["calendar.event"].with_user(self.user_sales_north).create({
+            "name": "拜访", "opportunity_id": lead_north.id, "start": planned, "stop": planned + timedelta(hours=1)})
+        self.assertFalse(lead_north.spm_visit_logged)
+        other = meeting.with_user(self.user_sales_east)
+        with self.assertRaises(AccessError):
+            other.write({"start": held, "stop": held + timedelta(hours=1)})
+        # a colleague may still reschedule it as long as it stays planned
+        other.write({"start": planned + timedelta(days=1), "stop": planned + timedelta(days=1, hours=1)})
+        meeting.invalidate_recordset()
+        self.assertEqual(meeting.start, planned + timedelta(days=1))
+        self.assertFalse(lead_north.spm_visit_logged)
+        with self.assertRaises(UserError):
+            lead_north.with_user(self.user_sales_north).stage_id = self.stage_qualification
+        # the opportunity's salesperson records that it took place: the gate opens
+        meeting.write({"start": held, "stop": held + timedelta(hours=1)})
+        lead_north.invalidate_recordset()
+        self.assertTrue(lead_north.spm_visit_logged)
+        # a held meeting archived and restored by the other team: refused; moved within the past: no new
+        # opening of the gate, allowed
+        meeting.action_archive()
+        with self.assertRaises(AccessError):
+            other.action_unarchive()
+        meeting.action_unarchive()
+        other.write({"start": held - timedelta(hours=2), "stop": held - timedelta(hours=1)})
+        meeting.invalidate_recordset()
+        self.assertEqual(meeting.start, held - timedelta(hours=2))
+
     def test_salesperson_cannot_change_another_persons_visit(self):
         visit = self._visit(user=self.user_sales_north)
         with self.assertRaises(AccessError):
