@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 # the fields that decide whether a meeting is held (started, not archived) for the visit gate
 HELD_FIELDS = {"start", "stop", "start_date", "stop_date", "allday", "active"}
@@ -30,7 +31,13 @@ class CalendarEvent(models.Model):
         res = super().write(vals)
         if check_held:
             made_held = self._spm_held().filtered(lambda event: event.id not in held_before)
-            self.env["spm.visit"]._spm_check_lead(made_held.opportunity_id.ids)
+            try:
+                self.env["spm.visit"]._spm_check_lead(made_held.opportunity_id.ids)
+            except AccessError as error:
+                raise AccessError(self.env._(
+                    "Only someone who may work the opportunity of %(meetings)s can make it count as held for the "
+                    "opportunity's visit gate (move it into the past or restore it from the archive).",
+                    meetings=", ".join(f"“{name}”" for name in made_held.mapped("name")))) from error
         return res
 
     def _spm_held(self):

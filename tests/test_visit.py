@@ -230,7 +230,7 @@ class TestVisit(SpmVisitCommon):
             "name": "拜访", "opportunity_id": lead_north.id, "start": planned, "stop": planned + timedelta(hours=1)})
         self.assertFalse(lead_north.spm_visit_logged)
         other = meeting.with_user(self.user_sales_east)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "opportunity of “拜访” can make it count as held"):
             other.write({"start": held, "stop": held + timedelta(hours=1)})
         # a colleague may still reschedule it as long as it stays planned
         other.write({"start": planned + timedelta(days=1), "stop": planned + timedelta(days=1, hours=1)})
