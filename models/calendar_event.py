@@ -26,10 +26,12 @@ class CalendarEvent(models.Model):
             self.env["spm.visit"]._spm_check_lead(lead_id)
         # a linked meeting made held (moved into the past, restored from the archive) opens the gate as a
         # new link does: by those who may work the opportunity only
-        check_held = not self.env.su and HELD_FIELDS & set(vals)
-        held_before = set(self._spm_held()._ids) if check_held else set()
-        res = super().write(vals)
-        if check_held:
+        if self.env.su or not HELD_FIELDS & set(vals):
+            return super().write(vals)
+        held_before = set(self._spm_held()._ids)
+        # in a savepoint: a refusal leaves the meetings as they were even for a caller that goes on
+        with self.env.cr.savepoint():
+            res = super().write(vals)
             made_held = self._spm_held().filtered(lambda event: event.id not in held_before)
             try:
                 self.env["spm.visit"]._spm_check_lead(made_held.opportunity_id.ids)

@@ -232,6 +232,8 @@ class TestVisit(SpmVisitCommon):
         other = meeting.with_user(self.user_sales_east)
         with self.assertRaisesRegex(AccessError, "opportunity of “拜访” can make it count as held"):
             other.write({"start": held, "stop": held + timedelta(hours=1)})
+        meeting.invalidate_recordset()
+        self.assertEqual(meeting.start, planned, "the refused write leaves the meeting as it was")
         # a colleague may still reschedule it as long as it stays planned
         other.write({"start": planned + timedelta(days=1), "stop": planned + timedelta(days=1, hours=1)})
         meeting.invalidate_recordset()
