@@ -13,9 +13,13 @@ class CalendarEvent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        events = super().create(vals_list)
-        # after Odoo's defaults: crm links a meeting made from an opportunity through res_model / res_id
-        self.env["spm.visit"]._spm_check_lead(events.opportunity_id.ids)
+        if self.env.su:
+            return super().create(vals_list)
+        # after Odoo's defaults: crm links a meeting made from an opportunity through res_model / res_id; in a
+        # savepoint, so that a refused link leaves no meeting behind even for a caller that goes on
+        with self.env.cr.savepoint():
+            events = super().create(vals_list)
+            self.env["spm.visit"]._spm_check_lead(events.opportunity_id.ids)
         return events
 
     def write(self, vals):

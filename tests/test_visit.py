@@ -201,6 +201,11 @@ class TestVisit(SpmVisitCommon):
         with self.assertRaises(AccessError):
             Event.with_context(default_res_model="crm.lead", default_res_id=lead_north.id).create(
                 {"name": "代拜访", "start": held, "stop": held + timedelta(hours=1)})
+        # a refused link leaves no meeting behind, even without a test savepoint (assertRaisesRegex adds none)
+        with self.assertRaisesRegex(AccessError, "."):
+            Event.create({"name": "代拜访（二）", "opportunity_id": lead_north.id, "start": held,
+                          "stop": held + timedelta(hours=1)})
+        self.assertFalse(self.env["calendar.event"].search([("name", "=", "代拜访（二）")]))
         self.assertFalse(lead_north.spm_visit_logged)
         with self.assertRaises(UserError):
             lead_north.with_user(self.user_sales_north).stage_id = self.stage_qualification
