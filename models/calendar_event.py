@@ -46,11 +46,15 @@ class CalendarEvent(models.Model):
                     meetings=", ".join(f"“{name}”" for name in made_held.mapped("name")))) from error
         return res
 
+    @api.model
+    def _spm_held_domain(self):
+        """The meetings that count as held for their opportunity's visit gate: linked, started, not archived
+        (the one definition: the gate's search, the opportunity's flag and the write check use it)."""
+        return [("opportunity_id", "!=", False), ("active", "=", True), ("start", "<=", fields.Datetime.now())]
+
     def _spm_held(self):
         """The meetings among these that count as held for their opportunity's visit gate."""
-        now = fields.Datetime.now()
-        return self.filtered(lambda event: event.opportunity_id and event.active and event.start
-                             and event.start <= now)
+        return self.filtered_domain(self._spm_held_domain())
 
     def action_spm_log_visit(self):
         """Log this meeting as the current user's customer visit (拜访), in one click, and open it."""

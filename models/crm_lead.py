@@ -257,11 +257,11 @@ class CrmLead(models.Model):
                     "request the initiation again for approval at this grade.",
                     request=last.name, old=last.grade_id.name, new=lead.spm_grade_id.name)
 
-    @api.depends("calendar_event_ids.start", "spm_visit_ids.date_start")
+    @api.depends("calendar_event_ids.start", "calendar_event_ids.active", "spm_visit_ids.date_start")
     def _compute_spm_visit_logged(self):
         now = fields.Datetime.now()
         for lead in self:
-            lead.spm_visit_logged = any(event.start and event.start <= now for event in lead.calendar_event_ids) or any(
+            lead.spm_visit_logged = bool(lead.calendar_event_ids._spm_held()) or any(
                 visit.date_start <= now for visit in lead.spm_visit_ids)
 
     def _search_spm_visit_logged(self, operator, value):
@@ -271,8 +271,8 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         visits = self.env["spm.visit"].sudo()._search([("date_start", "<=", now), ("lead_id", "!=", False)])
         # the meetings as the opportunity's calendar_event_ids reads them: archived ones do not count
-        meetings = self.env["calendar.event"].sudo().with_context(active_test=True)._search(
-            [("start", "<=", now), ("opportunity_id", "!=", False)])
+        Meeting = self.env["calendar.event"].sudo()
+        meetings = Meeting._search(Meeting._spm_held_domain())
         # one subquery rather than two ORed: PostgreSQL turns it into a semi-join, so deciding the gate
         # for a few opportunities reads their visits off the lead_id index instead of hashing every visit
         held = SQL("(%s UNION ALL %s)", visits.subselect(SQL.identifier(visits.table, "lead_id")),
