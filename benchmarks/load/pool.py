@@ -24,7 +24,6 @@ an estimate, not a bound.
 
 import json
 import os
-import random
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,6 +33,7 @@ from run import (  # noqa: E402
     COMPARED,
     GOALS,
     client_times,
+    drawn_ratios,
     goal_line,
     outside_faults,
     percentile,
@@ -72,24 +72,16 @@ def single_runs(rows, runs, rounds=400):
     """What the pooled samples say about one run: ``rows`` [(request, addon samples, plain samples)] pooled
     from ``runs`` runs. Returns ({request: share of drawn runs meeting the p95 goal}, share meeting it for
     every request at once, {request: share of runs in which plain Odoo against itself misses it})."""
-    draw = random.Random(0)
-
-    def p95(values):
-        return percentile(draw.choices(values, k=max(1, len(values) // runs)), 0.95)
-
-    met, self_missed, every = {name: 0 for name, *_ in rows}, {name: 0 for name, *_ in rows}, 0
-    for _round in range(rounds):
-        all_met = True
-        for name, addon, plain in rows:
-            if p95(addon) / (p95(plain) or 1) <= GOALS["p95"]:
-                met[name] += 1
-            else:
-                all_met = False
-            if p95(plain) / (p95(plain) or 1) > GOALS["p95"]:
-                self_missed[name] += 1
-        every += all_met
-    return ({name: count / rounds for name, count in met.items()}, every / rounds,
-            {name: count / rounds for name, count in self_missed.items()})
+    goal = GOALS["p95"]
+    # each request type drawn apart (a seed of its own), plain Odoo against itself apart again
+    drawn = {name: drawn_ratios(addon, plain, rounds=rounds, runs=runs, seed=index)
+             for index, (name, addon, plain) in enumerate(rows)}
+    itself = {name: drawn_ratios(plain, plain, rounds=rounds, runs=runs, seed=len(rows) + index)
+              for index, (name, _addon, plain) in enumerate(rows)}
+    every = sum(all(ratios[i] <= goal for ratios in drawn.values()) for i in range(rounds))
+    return ({name: sum(ratio <= goal for ratio in ratios) / rounds for name, ratios in drawn.items()},
+            every / rounds,
+            {name: sum(ratio > goal for ratio in ratios) / rounds for name, ratios in itself.items()})
 
 
 def odds_line(rows, runs):

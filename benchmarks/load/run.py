@@ -471,18 +471,26 @@ def percentile(values, share):
     return values[min(len(values) - 1, int(share * len(values)))] if values else 0.0
 
 
+def drawn_ratios(addon, plain, *, share=0.95, rounds=400, runs=1, seed=0):
+    """The load test's one bootstrap: ``rounds`` ratios of the ``share`` percentiles of ``addon`` and
+    ``plain`` drawn again with replacement, each side ``1 / runs`` of its size (a run's worth of requests
+    from ``runs`` runs pooled), the same draws for the same ``seed`` on every call."""
+    draw = random.Random(seed)
+
+    def again(values):
+        return percentile(draw.choices(values, k=max(1, len(values) // runs)), share)
+
+    return [again(addon) / (again(plain) or 1) for _round in range(rounds)]
+
+
 def ratio_interval(addon, plain, share=0.95, level=0.9, rounds=400):
     """The ``level`` bootstrap interval of the ratio of the ``share`` percentiles of two samples: how far
-    the sampling alone moves the ratio (each side's requests drawn again with replacement, ``rounds``
-    times, the same draws on every call). A run's p95 rests on its slowest twentieth (~12 stage moves
-    in 600 s): an interval reaching below the goal means that another run of the same code may meet it."""
+    the sampling alone moves the ratio (``drawn_ratios``). A run's p95 rests on its slowest twentieth
+    (~12 stage moves in 600 s): an interval reaching below the goal means that another run of the same
+    code may meet it."""
     if not (addon and plain):
         return 0.0, 0.0
-    draw = random.Random(0)
-    def again(values):
-        return percentile(draw.choices(values, k=len(values)), share)
-
-    ratios = sorted(again(addon) / (again(plain) or 1) for _round in range(rounds))
+    ratios = sorted(drawn_ratios(addon, plain, share=share, rounds=rounds))
     cut = int(rounds * (1 - level) / 2)
     return ratios[cut], ratios[-1 - cut]
 
