@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULE = "sales_project_management"
@@ -126,6 +127,8 @@ def check_system(for_tests):
     if for_tests and not any(shutil.which(b) for b in ("google-chrome", "chromium", "chromium-browser",
                                                         "google-chrome-stable")):
         missing["Chromium (runs the browser tours headless)"] = ["chromium"]
+    if for_tests and not shutil.which("pdftotext"):
+        missing["pdftotext (the report tests read the PDFs back)"] = ["poppler-utils"]
     if not missing:
         return
     packages = sorted({p for pkgs in missing.values() for p in pkgs})
@@ -257,27 +260,79 @@ def odoo_cmd(*args):
 # Commands
 # ---------------------------------------------------------------------------------------------
 
+def demo_commands(path, db, port):
+    """The two Odoo commands of ``make demo``: create (or upgrade) the database, then serve it.
+
+    The database is built by an Odoo that serves nothing (``--stop-after-init``): the demo data render
+    PDFs, and wkhtmltopdf fetches a report's styles over HTTP from the server that renders it; a server
+    still installing never answers it, and the install would wait for ever."""
+    base = [f"--addons-path={path}", "-d", db, f"--db-filter=^{re.escape(db)}$"]
+    init = ["-u", MODULE] if database_exists(db) else ["-i", MODULE, "--load-language=zh_CN"]
+    build = odoo_cmd(*base, *init, "--stop-after-init", "--no-http", "--max-cron-threads=0")
+    serve = odoo_cmd(*base, "--http-interface=127.0.0.1", f"--http-port={port}", "--max-cron-threads=1")
+    return build, serve
+
+
 def cmd_demo(args):
     odoo_dir = odoo_location()
     check_system(for_tests=False)
     ensure_postgres()
     path = addons_path(odoo_dir)
     db = args.database
-    if database_exists(db):
+    build, serve = demo_commands(path, db, args.port)
+    if "-u" in build:
         say(f"database {db!r} exists: upgrading {MODULE} and keeping its data")
-        init = ["-u", MODULE]
     else:
         say(f"creating database {db!r} with demo data and Chinese translations (a few minutes)")
-        init = ["-i", MODULE, "--load-language=zh_CN"]
+    if subprocess.run(build, check=False).returncode:
+        say(f"FAILED: the database {db!r} could not be created or upgraded (see the log above)")
+        return 1
     say(f"serving Odoo on http://127.0.0.1:{args.port} (Ctrl-C stops it)")
-    cmd = odoo_cmd(f"--addons-path={path}", "-d", db, f"--db-filter=^{re.escape(db)}$", *init,
-                   "--http-interface=127.0.0.1", f"--http-port={args.port}", "--max-cron-threads=1")
-    proc = subprocess.Popen(cmd)
+    proc = subprocess.Popen(serve)
     try:
         return proc.wait()
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGINT)
         return proc.wait()
+
+
+def run_demo_check(timeout=1500):
+    """``make demo`` on a fresh database, as a user runs it: it must create the database and then answer
+    ``/web/login``. Returns True when it did."""
+    db = f"spm_demo_check_{os.getpid()}"
+    port = free_port()
+    drop_database(db)
+    say(f"demo check: `make demo` on the fresh database {db!r}, until http://127.0.0.1:{port}/web/login answers")
+    env = dict(os.environ, SPM_DEMO_DB=db, SPM_HTTP_PORT=str(port))
+    proc = subprocess.Popen([PY, os.path.abspath(__file__), "demo"], env=env, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    answered = False
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=10) as response:
+                    answered = response.status == 200 and b"login" in response.read()
+            except (OSError, ValueError):
+                answered = False
+            if answered:
+                break
+            time.sleep(5)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        drop_database(db)
+    if answered:
+        say("demo check: passed (the demo database was created and served)")
+    elif proc.returncode not in (None, 0, -signal.SIGINT):
+        say(f"demo check: FAILED, `make demo` stopped with exit code {proc.returncode}")
+    else:
+        say(f"demo check: FAILED, /web/login did not answer within {timeout} s")
+    return answered
 
 
 def run_lint():
@@ -370,6 +425,7 @@ def cmd_test(args):
         shutil.rmtree(data_dir, ignore_errors=True)
         if not args.keep:
             drop_database(db)
+    demo_ok = args.no_demo or run_demo_check()
     lint_failed = 0 if args.no_lint else run_lint()
     lint_checks = 0 if args.no_lint else 2
 
@@ -385,11 +441,16 @@ def cmd_test(args):
         problems.append(f"{lint_failed} linter(s) failed")
     if not upgrade_ok:
         problems.append("the upgrade check failed (configuration lost or duplicated by -u, see above)")
+    if not demo_ok:
+        problems.append("`make demo` did not create and serve the demo database (see the demo check above)")
     passed = stats["run"] - stats["failed"] - stats["errors"] - stats["skipped"]
     failed = stats["failed"] + stats["errors"] + stats["skipped"]
     # the clean-install-log check, the upgrade check and the linters count as checks of their own
-    passed += (lint_checks - lint_failed) + (0 if stats["bad_lines"] or not stats["result"] else 1) + upgrade_ok
-    failed += lint_failed + (1 if stats["bad_lines"] or not stats["result"] else 0) + (not upgrade_ok)
+    demo_checks = 0 if args.no_demo else 1
+    passed += (lint_checks - lint_failed) + (0 if stats["bad_lines"] or not stats["result"] else 1) + upgrade_ok \
+        + (demo_checks and demo_ok)
+    failed += lint_failed + (1 if stats["bad_lines"] or not stats["result"] else 0) + (not upgrade_ok) \
+        + (demo_checks and not demo_ok)
     for problem in problems:
         say(f"FAILED: {problem}")
     print(f"{passed} passed, {failed} failed")
@@ -487,6 +548,8 @@ def main():
     test.add_argument("--database", help="name of the throwaway database (default: spm_test_<pid>)")
     test.add_argument("--keep", action="store_true", help="keep the test database afterwards")
     test.add_argument("--no-lint", action="store_true", help="skip ruff and pylint-odoo")
+    test.add_argument("--no-demo", action="store_true", help="skip the check that `make demo` creates and serves "
+                                                              "a fresh demo database")
     odoo_tests = sub.add_parser("odoo-tests", help="Odoo's own crm/sale_crm/project/sale_project tests with the addon")
     odoo_tests.add_argument("--database", help="name of the throwaway database")
     odoo_tests.add_argument("--keep", action="store_true", help="keep the database afterwards")
