@@ -29,7 +29,7 @@ class AccountAnalyticLine(models.Model):
         if not accounts:
             return {}
         projects = self.env["project.project"].sudo().with_context(active_test=False).search(
-            [("account_id", "in", accounts.ids), ("spm_budget", ">", 0)])
+            [("account_id", "in", accounts.ids), ("spm_grade_id", "!=", False)])
         costs = defaultdict(float)
         for project in projects:
             for line in self.filtered(lambda line, p=project: line.account_id == p.account_id):

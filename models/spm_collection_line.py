@@ -2,12 +2,21 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 TRIGGERS = [
     ("date", "On a date"),
     ("milestone", "Milestone reached"),
     ("acceptance", "After final acceptance"),
+]
+STATES = [
+    ("planned", "Planned"),
+    ("to_invoice", "To Invoice"),
+    ("draft_invoice", "Invoice Drafted"),
+    ("invoiced", "Invoiced"),
+    ("partial", "Partially Paid"),
+    ("paid", "Paid"),
+    ("cancelled", "Cancelled"),
 ]
 INVOICING_GROUPS = ("account.group_account_invoice", "sales_project_management.group_spm_manager")
 # an installment whose trigger happened may be invoiced up to this many days before it falls due
@@ -23,12 +32,18 @@ class SpmCollectionLine(models.Model):
     """One installment of a sales project's payment collection plan (回款计划).
 
     Invoices are made by the sale order's own invoicing (down payments, then the final invoice
-    that deducts them); what was invoiced and received is derived, in ``_compute_collection``,
-    from the posted invoices, their credit notes and their reconciliation with payments.
+    that deducts them), or made otherwise on its order and attached to it by an accountant; what was
+    invoiced is derived from the posted invoices and their credit notes, what was received is the money
+    the 回款 receipts count on them (``spm.collection.receipt``: one definition of money received).
     """
     _name = "spm.collection.line"
     _description = "Payment Collection Installment"
+    _inherit = ["spm.workflow.mixin"]
     _order = "project_id, sequence, id"
+    # what accounting and the reminder job set: the invoices made from the installment (its own invoicing, or an
+    # invoice of its order attached by an accountant) and the reminders sent
+    _spm_workflow_fields = ("invoice_ids", "reminder_before_sent", "reminder_due_sent", "escalation_sent")
+    _spm_parent_fields = ("project_id",)
 
     project_id = fields.Many2one("project.project", required=True, index=True, ondelete="cascade")
     sale_order_id = fields.Many2one("sale.order", required=True, index=True,
@@ -71,15 +86,7 @@ class SpmCollectionLine(models.Model):
     invoice_number = fields.Char(compute="_compute_invoice_number",
                                  help="The posted invoices' numbers and, with the Chinese localization, their fapiao "
                                       "numbers (发票号).")
-    state = fields.Selection([
-        ("planned", "Planned"),
-        ("to_invoice", "To Invoice"),
-        ("draft_invoice", "Invoice Drafted"),
-        ("invoiced", "Invoiced"),
-        ("partial", "Partially Paid"),
-        ("paid", "Paid"),
-        ("cancelled", "Cancelled"),
-    ], compute="_compute_collection", store=True, index=True)
+    state = fields.Selection(STATES, compute="_compute_collection", store=True, index=True)
     reminder_before_sent = fields.Boolean(copy=False)
     reminder_due_sent = fields.Boolean(copy=False)
     escalation_sent = fields.Boolean(copy=False)
@@ -139,29 +146,28 @@ class SpmCollectionLine(models.Model):
                  "project_id.spm_acceptance_date", "invoice_ids.state", "invoice_ids.amount_total",
                  "invoice_ids.invoice_date", "invoice_ids.reversal_move_ids.state",
                  "invoice_ids.reversal_move_ids.amount_total",
-                 "invoice_ids.line_ids.matched_credit_ids.debit_amount_currency",
+                 "invoice_ids.line_ids.matched_credit_ids.amount",
                  "invoice_ids.line_ids.matched_credit_ids.credit_move_id.date",
+                 "invoice_ids.reversal_move_ids.line_ids.matched_debit_ids.amount",
                  "sale_order_id.date_order", "company_id.currency_id")
     def _compute_collection(self):
         today = fields.Date.context_today(self)
+        money = self._spm_received()
         for line in self:
             invoices = line.invoice_ids.filtered(lambda m: m.state == "posted" and m.move_type == "out_invoice")
             refunds = invoices.reversal_move_ids.filtered(lambda m: m.state == "posted")
             drafts = line.invoice_ids.filtered(lambda m: m.state == "draft" and m.move_type == "out_invoice")
-            received, dates = 0.0, []
-            for receivable in invoices.line_ids.filtered(lambda ml: ml.account_type == "asset_receivable"):
-                for partial in receivable.matched_credit_ids:
-                    if partial.credit_move_id.move_id in refunds:
-                        continue  # a credit note is not money received
-                    received += partial.debit_amount_currency
-                    dates.append(partial.credit_move_id.date)
+            amount_received, amount_received_company, last_date = money.get(line._origin.id, (0.0, 0.0, False))
             invoiced = sum(invoices.mapped("amount_total")) - sum(refunds.mapped("amount_total"))
             currency = line.currency_id or self.env.company.currency_id
+            received = currency.round(amount_received)
             line.amount_invoiced = invoiced
             line.amount_received = received
             line.amount_outstanding = (line.amount - received) if not line.is_cancelled else 0.0
-            line.last_payment_date = max(dates) if dates else False
+            line.last_payment_date = last_date
             line._spm_set_company_amounts(invoices, today)
+            line.amount_received_company = (line.company_id or self.env.company).currency_id.round(
+                amount_received_company)
             if line.is_cancelled:
                 line.state = "cancelled"
             elif line.amount and currency.compare_amounts(received, line.amount) >= 0:
@@ -176,6 +182,17 @@ class SpmCollectionLine(models.Model):
                 line.state = "to_invoice"
             else:
                 line.state = "planned"
+
+    def _spm_received(self):
+        """{installment id: (received, received in company currency, last payment date)}: the 回款 receipts of
+        the installments' invoices and of their credit notes, in one query."""
+        lines = self._origin.filtered("id")
+        documents = lines.invoice_ids | lines.invoice_ids.reversal_move_ids
+        if not documents:
+            return {}
+        received = self.env["spm.collection.receipt"].sudo()._spm_received(
+            SQL("doc.id = ANY(%s)", documents.ids), SQL("r.collection_line_id"))
+        return {line_id: values for line_id, values in received.items() if line_id}
 
     def _spm_set_company_amounts(self, invoices, today):
         """The figures in the company currency, at the rate of the invoice date (of the order date
@@ -212,6 +229,7 @@ class SpmCollectionLine(models.Model):
         return lines
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         frozen = FROZEN_FIELDS & set(vals)
         for line in self.filtered(lambda line: line._spm_active_invoices()):
             if any(line._spm_differs(name, vals[name]) for name in frozen):
@@ -250,9 +268,9 @@ class SpmCollectionLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
         for line in self:
-            if line.invoice_ids.filtered(lambda m: m.state == "posted"):
-                raise UserError(self.env._("The installment “%s” has a posted invoice and cannot be deleted; "
-                                           "cancel it instead.", line.name))
+            if line._spm_active_invoices():
+                raise UserError(self.env._("The installment “%s” has an invoice (draft or posted) and cannot be "
+                                           "deleted; cancel the invoice, or the installment, instead.", line.name))
 
     def _spm_settled(self):
         """Nothing is left to collect: paid, cancelled, or written off (its invoices are invoiced
@@ -336,6 +354,36 @@ class SpmCollectionLine(models.Model):
             "views": [(False, "form")],
             "context": {"default_move_type": "out_invoice"},
         }
+
+    def action_attach_invoice(self, invoice_id):
+        """Attach to this installment an invoice of its order made outside the plan (the order's own invoicing,
+        a manual invoice): the accountant says which installment it settles. Public (RPC): ``invoice_id`` is the
+        id of a customer invoice of the installment's sale order not attached to another installment."""
+        self.ensure_one()
+        if not self.env.su and not any(self.env.user.has_group(g) for g in INVOICING_GROUPS):
+            raise AccessError(self.env._("Only an accountant or a sales projects manager attaches invoices to "
+                                         "installments."))
+        self.check_access("write")
+        if not isinstance(invoice_id, int) or isinstance(invoice_id, bool):
+            raise UserError(self.env._("The invoice to attach is given by its id."))
+        invoice = self.env["account.move"].browse(invoice_id).exists()
+        invoice.check_access("read")
+        if not invoice or invoice.move_type != "out_invoice" or invoice.state == "cancel":
+            raise UserError(self.env._("Only a customer invoice, draft or posted, can be attached to an installment."))
+        if invoice.sudo().spm_sale_order_id != self.sale_order_id:
+            raise UserError(self.env._("The invoice %(invoice)s does not bill the sale order %(order)s of the "
+                                       "installment “%(line)s”.", invoice=invoice.display_name,
+                                       order=self.sale_order_id.name, line=self.name))
+        if invoice.sudo().spm_collection_line_ids - self:
+            raise UserError(self.env._("The invoice %(invoice)s is already attached to the installment “%(line)s”.",
+                                       invoice=invoice.display_name,
+                                       line=invoice.sudo().spm_collection_line_ids[0].name))
+        if self.is_cancelled:
+            raise UserError(self.env._("The installment “%s” is cancelled.", self.name))
+        self.sudo().invoice_ids = [fields.Command.link(invoice.id)]
+        invoice.message_post(body=self.env._("Attached to the installment “%(line)s” of %(project)s by %(user)s.",
+                                             line=self.name, project=self.project_id.name, user=self.env.user.name))
+        return True
 
     def action_view_invoices(self):
         self.ensure_one()

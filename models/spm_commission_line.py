@@ -14,14 +14,21 @@ LOCKED_SETTLEMENT_STATES = ("confirmed", "paid")
 class SpmCommissionLine(models.Model):
     """提成明细: one person's commission on one receipt of money (or one invoice) of a project.
 
-    Lines are made and taken back by the accounting itself: a receipt reconciled on a project's invoice
-    (``account.partial.reconcile`` create, read through the 回款 receipts query) makes one line per team
-    member and rate slice, dated by the payment; money going back (unreconciled, credit note) makes
-    negative clawback lines dated that day. A line never changes once settled."""
+    Lines are made and taken back by the money itself, as the 回款 receipts count it (``money_sql``): a
+    receipt on a document of a sales project (``account.partial.reconcile`` create) makes one line per team
+    member and rate slice, dated by the payment; money going back makes negative clawback lines: a refund
+    paid out on a credit note (dated by that payment), a receipt unreconciled (dated that day). Unreconciling
+    a refund gives back what it took. A line never changes once settled."""
     _name = "spm.commission.line"
     _description = "Commission Line"
+    _inherit = ["spm.workflow.mixin"]
     _order = "date desc, id desc"
     _rec_name = "description"
+    # made and taken back by the money itself, never typed
+    _spm_workflow_fields = ("company_id", "user_id", "role", "salesperson_id", "team_id", "project_id", "grade_id",
+                            "sale_order_id", "invoice_id", "payment_id", "source", "receipt_ref", "date",
+                            "receipt_amount", "base_amount", "rate", "multiplier", "share", "amount", "rule_id",
+                            "is_clawback", "origin_line_id", "settlement_id")
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -64,6 +71,7 @@ class SpmCommissionLine(models.Model):
             line.description = f"{label} · {line.project_id.name or ''} · {line.invoice_id.name or ''}"
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         if self.filtered(lambda line: line.settlement_id.state in LOCKED_SETTLEMENT_STATES):
             raise UserError(self.env._("A settled commission line never changes: money going back makes a "
                                        "clawback line instead."))
@@ -80,29 +88,34 @@ class SpmCommissionLine(models.Model):
     @api.model
     def _spm_from_receipts(self, partial_ids):
         """The lines of new receipts (ids of ``account.partial.reconcile``), read with the 回款 receipts
-        query: only the receipts of projects' invoices count."""
+        query: only the money of sales projects' documents counts; money given back takes back the
+        commission of the invoice's receipts, in proportion."""
         rows = self.env["spm.collection.receipt"]._spm_receipt_rows(partial_ids)
-        events, seen = [], set()
+        events, seen, lines = [], set(), self.browse()
         for row in rows:
             if row["id"] in seen:
                 continue
             seen.add(row["id"])
-            events.append({**row, "source": "receipt", "receipt_ref": row["id"]})
-        return self._spm_make_lines(events, "collected")
+            if row["amount_company"] < 0:
+                invoice = self.env["account.move"].browse(row["invoice_id"])
+                lines |= self._spm_claw_back_invoices({invoice: -row["amount_company"]}, "receipt",
+                                                      receipt_ref=row["id"], day=row["date"])
+            else:
+                events.append({**row, "source": "receipt", "receipt_ref": row["id"]})
+        return lines | self._spm_make_lines(events, "collected")
 
     @api.model
     def _spm_from_invoices(self, invoices):
         """The lines of posted installment invoices for the rules paying on invoices."""
         events = []
-        for invoice in invoices:
-            installment = invoice.spm_collection_line_ids[:1]
-            if invoice.move_type != "out_invoice" or invoice.state != "posted" or not installment:
+        for invoice in invoices.sudo():
+            if invoice.move_type != "out_invoice" or invoice.state != "posted" or not invoice.spm_project_id:
                 continue
             events.append({
                 "id": invoice.id, "date": invoice.invoice_date, "amount_company": invoice.amount_total_signed,
-                "payment_id": False, "invoice_id": invoice.id, "project_id": installment.project_id.id,
-                "user_id": installment.user_id.id, "team_id": installment.team_id.id,
-                "company_id": invoice.company_id.id, "sale_order_id": installment.sale_order_id.id,
+                "payment_id": False, "invoice_id": invoice.id, "project_id": invoice.spm_project_id.id,
+                "user_id": invoice.invoice_user_id.id, "team_id": invoice.team_id.id,
+                "company_id": invoice.company_id.id, "sale_order_id": invoice.spm_sale_order_id.id,
                 "source": "invoice", "receipt_ref": False,
             })
         return self._spm_make_lines(events, "invoiced")
@@ -229,16 +242,33 @@ class SpmCommissionLine(models.Model):
 
     @api.model
     def _spm_claw_back_receipts(self, partial_ids):
-        """Money of these receipts went back: take back what their lines still pay."""
+        """These reconciliations were undone: the money of a receipt went back, take back what its lines still
+        pay; a refund paid out is no longer, give back what it took."""
         if not partial_ids:
             return self.browse()
-        originals = self.sudo().search([("receipt_ref", "in", list(partial_ids)), ("is_clawback", "=", False)])
-        return originals._spm_claw_back(1.0)
+        lines = self.sudo().search([("receipt_ref", "in", list(partial_ids))])
+        originals = lines.filtered(lambda line: not line.is_clawback)
+        refunds = lines.filtered(lambda line: line.is_clawback and line.origin_line_id
+                                 and line.receipt_ref != line.origin_line_id.receipt_ref)
+        return originals._spm_claw_back(1.0) | refunds._spm_give_back()
+
+    def _spm_give_back(self):
+        """Cancel these clawbacks: lines of the opposite amounts, taken from the same original lines."""
+        today = fields.Date.context_today(self)
+        return self.sudo().create([{
+            **{name: line[name].id if line._fields[name].type == "many2one" else line[name] for name in (
+                "company_id", "user_id", "role", "salesperson_id", "team_id", "project_id", "grade_id",
+                "sale_order_id", "invoice_id", "payment_id", "source", "receipt_ref", "rate", "multiplier", "share",
+                "rule_id", "origin_line_id")},
+            "date": today, "receipt_amount": -line.receipt_amount, "base_amount": -line.base_amount,
+            "amount": -line.amount, "is_clawback": True,
+        } for line in self])
 
     @api.model
-    def _spm_claw_back_invoices(self, amounts, source):
-        """Credit notes: ``amounts`` {invoice: money taken back, company currency taxes included} is taken
-        back from the invoice's lines of ``source`` in proportion of what they still pay."""
+    def _spm_claw_back_invoices(self, amounts, source, receipt_ref=None, day=None):
+        """Money or invoicing given back: ``amounts`` {invoice: amount taken back, company currency taxes
+        included} is taken back from the invoice's lines of ``source`` in proportion of what they still pay
+        (the clawback lines dated ``day``, referring to the reconciliation ``receipt_ref`` that gave it back)."""
         amounts = {invoice: amount for invoice, amount in amounts.items() if amount > 0}
         if not amounts:
             return self.browse()
@@ -254,7 +284,8 @@ class SpmCommissionLine(models.Model):
                 if first.base_amount:
                     standing += first.receipt_amount * remaining[first][0] / first.base_amount
             if standing > 0 and amount > 0:
-                clawbacks |= lines._spm_claw_back(min(1.0, amount / standing), remaining)
+                clawbacks |= lines._spm_claw_back(min(1.0, amount / standing), remaining, receipt_ref=receipt_ref,
+                                                  day=day)
         return clawbacks
 
     def _spm_remaining(self):
@@ -266,9 +297,9 @@ class SpmCommissionLine(models.Model):
             taken[clawback.origin_line_id.id][1] += clawback.amount
         return {line: (line.base_amount + taken[line.id][0], line.amount + taken[line.id][1]) for line in self}
 
-    def _spm_claw_back(self, fraction, remaining=None):
+    def _spm_claw_back(self, fraction, remaining=None, receipt_ref=None, day=None):
         remaining = remaining or self._spm_remaining()
-        today = fields.Date.context_today(self)
+        today = day or fields.Date.context_today(self)
         vals_list = []
         for line in self.sorted("id"):
             base, amount = remaining[line]
@@ -280,7 +311,8 @@ class SpmCommissionLine(models.Model):
                 "salesperson_id": line.salesperson_id.id, "team_id": line.team_id.id,
                 "project_id": line.project_id.id, "grade_id": line.grade_id.id,
                 "sale_order_id": line.sale_order_id.id, "invoice_id": line.invoice_id.id,
-                "payment_id": line.payment_id.id, "source": line.source, "receipt_ref": line.receipt_ref,
+                "payment_id": line.payment_id.id, "source": line.source,
+                "receipt_ref": receipt_ref or line.receipt_ref,
                 "date": today, "receipt_amount": -currency.round(line.receipt_amount * fraction),
                 "base_amount": -currency.round(base * fraction), "rate": line.rate, "multiplier": line.multiplier,
                 "share": line.share, "amount": -currency.round(amount * fraction), "rule_id": line.rule_id.id,

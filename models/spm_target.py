@@ -7,6 +7,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_amount
 
+from .spm_money import money_sql
+
 BASES = ("signed", "invoiced", "collected")
 BASIS_SELECTION = [("signed", "Signed"), ("invoiced", "Invoiced"), ("collected", "Collected")]
 TARGET_STATES = [("draft", "Draft"), ("confirmed", "Confirmed")]
@@ -32,16 +34,12 @@ BASIS_SOURCES = {
         WHERE m.company_id = %(company)s AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
           AND m.invoice_date >= %(date_from)s AND m.invoice_date <= %(date_to)s
     """, "m.invoice_user_id", "m.team_id", "m.invoice_date", "m.amount_total_signed"),
-    # money received on posted customer invoices by payment date: their reconciliations with anything but a
-    # credit note (as the 回款 receipts), in company currency
+    # money received on customer invoices (given back on credit notes) by payment date, in company currency:
+    # the 回款 receipts' one definition (``money_sql``), whatever the invoices belong to
     "collected": ("""
-        account_partial_reconcile p
-        JOIN account_move_line dml ON dml.id = p.debit_move_id
-        JOIN account_move inv ON inv.id = dml.move_id AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
-        JOIN account_move_line cml ON cml.id = p.credit_move_id
-        JOIN account_move cm ON cm.id = cml.move_id AND cm.move_type != 'out_refund'
-        WHERE inv.company_id = %(company)s AND cml.date >= %(date_from)s AND cml.date <= %(date_to)s
-    """, "inv.invoice_user_id", "inv.team_id", "cml.date", "p.amount"),
+        (%(money)s) mq
+        WHERE mq.company_id = %(company)s AND mq.date >= %(date_from)s AND mq.date <= %(date_to)s
+    """, "mq.user_id", "mq.team_id", "mq.date", "mq.amount_company"),
 }
 
 
@@ -52,6 +50,7 @@ def _facts_sql(basis, granularity, bounds):
     params = {
         "company": bounds["company_id"], "tz": bounds["tz"], "date_from": bounds["date_from"],
         "date_to": bounds["date_to"], "start_utc": bounds["start_utc"], "stop_utc": bounds["stop_utc"],
+        "money": money_sql(SQL("doc.company_id = %s", bounds["company_id"])),
     }
     users, teams = bounds["user_ids"], bounds["team_ids"]
     # only the documents of the salespeople and teams measured (an index can serve a few of them)
@@ -152,8 +151,10 @@ class SpmTarget(models.Model):
     split into months; achievement comes from Odoo's orders, invoices and payments."""
     _name = "spm.target"
     _description = "Sales Target"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "spm.workflow.mixin"]
     _order = "year desc, company_id, team_id, user_id, id"
+    # confirmed and reopened with its buttons
+    _spm_workflow_fields = ("state",)
 
     name = fields.Char(compute="_compute_name", store=True)
     year = fields.Integer(required=True, tracking=True, default=lambda self: fields.Date.context_today(self).year)
@@ -248,6 +249,7 @@ class SpmTarget(models.Model):
         for model in ("sale.order", "account.move", "account.move.line", "account.partial.reconcile", "res.company",
                       "resource.calendar"):
             self.env[model].flush_model()
+        self.env["spm.collection.receipt"]._spm_flush()
         granularity = "month" if all(_whole_months(scope[4], scope[5]) for scope in scopes) else "day"
         units, per_company = [], defaultdict(lambda: [None, None, set(), set()])
         for key, company_id, user_id, team_id, date_from, date_to in scopes:
@@ -381,8 +383,6 @@ class SpmTarget(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             self._spm_check_manager()
-            for vals in vals_list:
-                vals.pop("state", None)
         for vals in vals_list:
             if not vals.get("line_ids"):
                 year = vals.get("year") or fields.Date.context_today(self).year
@@ -392,12 +392,15 @@ class SpmTarget(models.Model):
         targets.invalidate_recordset(["member_target_ids"])
         return targets
 
+    def _spm_refuse(self, names):
+        if "state" in names:
+            raise AccessError(self.env._("A target is confirmed or reopened with its buttons only."))
+        return super()._spm_refuse(names)
+
     def write(self, vals):
-        if not self.env.su:
-            if "state" in vals:
-                raise AccessError(self.env._("A target is confirmed or reopened with its buttons only."))
-            if TARGET_LOCKED_FIELDS & set(vals):
-                self._spm_check_editable()
+        vals = self._spm_guard_write(vals)
+        if not self.env.su and TARGET_LOCKED_FIELDS & set(vals):
+            self._spm_check_editable()
         res = super().write(vals)
         if "year" in vals:
             for target in self:

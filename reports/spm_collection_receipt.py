@@ -1,21 +1,19 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.spm_money import MONEY_DEPENDS, money_sql
+
 
 class SpmCollectionReceipt(models.Model):
-    """回款记录: each payment received on an installment's invoice, from the reconciliation."""
+    """回款记录: each receipt of money on a document of a sales project (``money_sql``), with the installment
+    it pays when the document is one of an installment's."""
     _name = "spm.collection.receipt"
     _description = "Payment Receipt"
     _auto = False
     _order = "date desc, id desc"
     _depends = {
-        "spm.collection.line": ["project_id", "sale_order_id", "partner_id", "user_id", "team_id", "company_id",
-                                "invoice_ids"],
-        "account.move": ["move_type", "state"],
-        "account.move.line": ["move_id", "account_id", "date"],
-        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency",
-                                      "debit_currency_id"],
-        "account.payment": ["move_id"],
+        **MONEY_DEPENDS,
+        "spm.collection.line": ["project_id", "invoice_ids"],
         "res.company": ["currency_id"],
     }
 
@@ -27,6 +25,9 @@ class SpmCollectionReceipt(models.Model):
     payment_id = fields.Many2one("account.payment", readonly=True)
     payment_move_id = fields.Many2one("account.move", string="Payment Entry", readonly=True)
     invoice_id = fields.Many2one("account.move", readonly=True)
+    document_id = fields.Many2one("account.move", string="Customer Document", readonly=True,
+                                  help="The invoice paid, or the credit note whose refund was paid out.")
+    is_refund = fields.Boolean("Money Given Back", readonly=True)
     collection_line_id = fields.Many2one("spm.collection.line", string="Installment", readonly=True)
     project_id = fields.Many2one("project.project", readonly=True)
     sale_order_id = fields.Many2one("sale.order", readonly=True)
@@ -40,33 +41,52 @@ class SpmCollectionReceipt(models.Model):
         return self._spm_receipt_query()
 
     @api.model
-    def _spm_receipt_query(self):
-        """The one query of the receipts: the view reads it whole, commissions read new receipts by id."""
-        return """
-            SELECT p.id, cml.date AS date, p.debit_amount_currency AS amount, p.debit_currency_id AS currency_id,
-                   co.currency_id AS company_currency_id, p.amount AS amount_company,
-                   pay.id AS payment_id, cm.id AS payment_move_id, inv.id AS invoice_id,
-                   l.id AS collection_line_id, l.project_id, l.sale_order_id, l.partner_id, l.user_id, l.team_id,
-                   l.company_id
-              FROM spm_collection_line_account_move_rel rel
-              JOIN spm_collection_line l ON l.id = rel.line_id
-         LEFT JOIN res_company co ON co.id = l.company_id
-              JOIN account_move inv ON inv.id = rel.move_id AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
-              JOIN account_move_line aml ON aml.move_id = inv.id
-              JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
-              JOIN account_partial_reconcile p ON p.debit_move_id = aml.id
-              JOIN account_move_line cml ON cml.id = p.credit_move_id
-              JOIN account_move cm ON cm.id = cml.move_id AND cm.move_type != 'out_refund'
-         LEFT JOIN account_payment pay ON pay.move_id = cm.id
-        """
+    def _spm_receipt_query(self, documents=None):
+        """The receipts of the sales projects' documents (of those matching ``documents``, an SQL condition
+        on ``doc``), with the installment each pays."""
+        condition = SQL("doc.spm_project_id IS NOT NULL AND %s", documents or SQL("TRUE"))
+        return SQL("""
+            SELECT m.id, m.date, m.amount, m.currency_id, co.currency_id AS company_currency_id, m.amount_company,
+                   m.payment_id, m.payment_move_id, m.invoice_id, m.document_id,
+                   m.document_id != m.invoice_id OR m.amount < 0 AS is_refund,
+                   inst.line_id AS collection_line_id, m.project_id, COALESCE(l.sale_order_id, m.sale_order_id)
+                   AS sale_order_id, m.partner_id, m.user_id, m.team_id, m.company_id
+              FROM (%(money)s) m
+         LEFT JOIN res_company co ON co.id = m.company_id
+         LEFT JOIN LATERAL (SELECT MIN(rel.line_id) AS line_id FROM spm_collection_line_account_move_rel rel
+                             WHERE rel.move_id IN (m.document_id, m.invoice_id)) inst ON TRUE
+         LEFT JOIN spm_collection_line l ON l.id = inst.line_id
+        """, money=money_sql(condition))
+
+    @api.model
+    def _spm_flush(self):
+        for model, names in self._depends.items():
+            self.env[model].flush_model(names)
 
     @api.model
     def _spm_receipt_rows(self, partial_ids):
         """The receipts of the given reconciliations (``account.partial.reconcile`` ids), as dicts."""
         if not partial_ids:
             return []
-        for model, names in self._depends.items():
-            self.env[model].flush_model(names)
+        self._spm_flush()
+        ids = list(partial_ids)
+        documents = SQL("""doc.id IN (SELECT aml.move_id FROM account_move_line aml
+                                        JOIN account_partial_reconcile pr
+                                          ON aml.id IN (pr.debit_move_id, pr.credit_move_id)
+                                       WHERE pr.id = ANY(%s))""", ids)
         self.env.cr.execute(SQL("SELECT r.* FROM (%s) AS r WHERE r.id = ANY(%s) ORDER BY r.date, r.id",
-                                SQL(self._spm_receipt_query()), list(partial_ids)))
+                                self._spm_receipt_query(documents), ids))
         return self.env.cr.dictfetchall()
+
+    @api.model
+    def _spm_received(self, documents, group_by):
+        """{key: (amount, amount in company currency, last date money came in)} of the money received on the
+        documents matching ``documents`` (an SQL condition on ``doc``), summed by ``group_by``: an SQL
+        expression on the receipt rows (``r``)."""
+        self._spm_flush()
+        rows = self.env.execute_query(SQL("""
+            SELECT %(key)s, SUM(r.amount), SUM(r.amount_company), MAX(r.date) FILTER (WHERE r.amount > 0)
+              FROM (%(receipts)s) r
+          GROUP BY 1
+        """, key=group_by, receipts=self._spm_receipt_query(documents)))
+        return {key: (amount or 0.0, amount_company or 0.0, last) for key, amount, amount_company, last in rows}

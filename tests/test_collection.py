@@ -270,7 +270,7 @@ class TestCollection(SpmCollectionCommon):
         # a recomputation per installment would cost at least one query per other line (12 more); the
         # prefetching of the journal entries read on the way may vary by one
         self.assertAlmostEqual(self._pay_cost(lines[4].invoice_ids), base, delta=1)
-        self.assertLessEqual(base, 160, "query budget of one payment registration")
+        self.assertLessEqual(base, 165, "query budget of one payment registration (the money query included)")
         self.assertEqual(lines.mapped("state"), ["paid"] * 5)
         self.assertTrue(all(line.state == "invoiced" for line in others))
 

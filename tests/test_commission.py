@@ -102,15 +102,19 @@ class TestCommission(SpmCommissionCommon):
         self.assertEqual((may.carry_from_id, may.carried_amount, may.amount_lines, may.amount_total),
                          (april, -10_800, 18_000, 7_200))
 
-    def test_credit_note_on_a_paid_invoice_claws_back(self):
+    def test_credit_note_on_a_paid_invoice_claws_back_when_the_refund_is_paid(self):
+        """Commission follows the money received: a credit note on a paid invoice takes nothing back until
+        the refund is paid out to the customer (then on the refund's date, as much as it gives back)."""
         invoice = self._invoice()
         self._pay(invoice, 1_000_000, MARCH)
         refund = invoice._reverse_moves([{"invoice_date": self.today}])
         refund.invoice_line_ids.price_unit = 250_000
         refund.action_post()
+        self.assertFalse(self._lines(invoice_id=invoice.id, is_clawback=True))
+        self._pay(refund, 250_000, APRIL)
         clawbacks = self._lines(invoice_id=invoice.id, is_clawback=True)
         self.assertEqual(sorted(clawbacks.mapped("amount")), [-9_000, -6_000])
-        self.assertEqual(clawbacks.mapped("date"), [self.today] * 2)
+        self.assertEqual(clawbacks.mapped("date"), [APRIL] * 2)
 
     def test_settlement_posts_a_balanced_bill_paid_by_reconciliation(self):
         invoice = self._invoice()

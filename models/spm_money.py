@@ -1,0 +1,87 @@
+"""Money received on customer documents: the one definition (``money_sql``) of what a sales project, an
+installment, a salesperson's target and a commission count as received."""
+from odoo.tools import SQL
+
+# Money received on customer documents: the one definition, read by the 回款 receipts, the installments' and
+# the projects' received amounts, the commissions and the targets' collected basis.
+#
+# A receipt is a reconciliation (account.partial.reconcile) of a posted customer invoice's receivable with
+# money: the journal entry of a payment or of a bank statement line. Its amount is the part of the reconciled
+# amount that is money: a payment registered with a write-off ("mark as fully paid", an early-payment
+# discount) pays its invoices only the part that reached the bank; the write-off is spread over them pro rata.
+# A refund paid out on a customer credit note is money given back: the same, negative, counted on the invoice
+# the credit note reverses (or on the credit note itself), for that invoice's salesperson and team. What is
+# not money is not received: a credit note reconciled with an invoice, a write-off or miscellaneous entry, an
+# exchange difference. Unreconciling a receipt removes it.
+#
+# ``%(documents)s`` restricts the customer documents read (an SQL condition on ``doc``), so that a project's
+# figures read its own documents through the indexes rather than every reconciliation of the company.
+MONEY_SQL = """
+    SELECT p.id AS id, ml.date AS date, doc.company_id AS company_id, doc.currency_id AS currency_id,
+           p.debit_amount_currency * r.ratio AS amount, p.amount * r.ratio AS amount_company,
+           pay.id AS payment_id, mm.id AS payment_move_id, doc.id AS document_id, doc.id AS invoice_id,
+           doc.invoice_user_id AS user_id, doc.team_id AS team_id, doc.commercial_partner_id AS partner_id,
+           doc.spm_project_id AS project_id, doc.spm_sale_order_id AS sale_order_id
+      FROM account_move doc
+      JOIN account_move_line dl ON dl.move_id = doc.id
+      JOIN account_account da ON da.id = dl.account_id AND da.account_type = 'asset_receivable'
+      JOIN account_partial_reconcile p ON p.debit_move_id = dl.id
+      JOIN account_move_line ml ON ml.id = p.credit_move_id
+      JOIN account_move mm ON mm.id = ml.move_id
+ LEFT JOIN account_payment pay ON pay.move_id = mm.id
+      JOIN LATERAL (%(ratio)s) r ON r.ratio > 0
+     WHERE doc.move_type = 'out_invoice' AND doc.state = 'posted' AND %(documents)s
+       AND (pay.id IS NOT NULL OR mm.statement_line_id IS NOT NULL)
+ UNION ALL
+    SELECT p.id, ml.date, doc.company_id, doc.currency_id,
+           -p.credit_amount_currency * r.ratio, -p.amount * r.ratio,
+           pay.id, mm.id, doc.id, COALESCE(doc.reversed_entry_id, doc.id),
+           COALESCE(inv.invoice_user_id, doc.invoice_user_id), COALESCE(inv.team_id, doc.team_id),
+           doc.commercial_partner_id, doc.spm_project_id, doc.spm_sale_order_id
+      FROM account_move doc
+ LEFT JOIN account_move inv ON inv.id = doc.reversed_entry_id
+      JOIN account_move_line dl ON dl.move_id = doc.id
+      JOIN account_account da ON da.id = dl.account_id AND da.account_type = 'asset_receivable'
+      JOIN account_partial_reconcile p ON p.credit_move_id = dl.id
+      JOIN account_move_line ml ON ml.id = p.debit_move_id
+      JOIN account_move mm ON mm.id = ml.move_id
+ LEFT JOIN account_payment pay ON pay.move_id = mm.id
+      JOIN LATERAL (%(ratio)s) r ON r.ratio > 0
+     WHERE doc.move_type = 'out_refund' AND doc.state = 'posted' AND %(documents)s
+       AND (pay.id IS NOT NULL OR mm.statement_line_id IS NOT NULL)
+"""
+# The share of a payment's (or statement line's) receivable and payable counterpart that is money: its
+# liquidity lines (the payment's outstanding account, the journal's bank or cash account) over its counterpart
+# lines; below 1 when the entry also writes a difference off.
+MONEY_RATIO_SQL = """
+    SELECT COALESCE(LEAST(1.0,
+               SUM(ABS(l.balance)) FILTER (WHERE l.account_id = pay.outstanding_account_id
+                                             OR l.account_id = j.default_account_id)
+               / NULLIF(SUM(ABS(l.balance)) FILTER (WHERE a.account_type IN ('asset_receivable', 'liability_payable')),
+                        0)), 0) AS ratio
+      FROM account_move_line l
+      JOIN account_account a ON a.id = l.account_id
+      JOIN account_journal j ON j.id = mm.journal_id
+     WHERE l.move_id = mm.id
+"""
+# what the money query reads, flushed before it runs
+MONEY_DEPENDS = {
+    "account.move": ["move_type", "state", "company_id", "currency_id", "invoice_user_id", "team_id",
+                     "commercial_partner_id", "reversed_entry_id", "statement_line_id", "journal_id",
+                     "spm_project_id", "spm_sale_order_id"],
+    "account.move.line": ["move_id", "account_id", "date", "balance"],
+    "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency",
+                                  "credit_amount_currency"],
+    "account.payment": ["move_id", "outstanding_account_id"],
+    "account.journal": ["default_account_id"],
+    "account.account": ["account_type"],
+}
+
+
+def money_sql(documents=None):
+    """The money received on the customer documents matching ``documents`` (an SQL condition on ``doc``, all
+    of them when None), one row per receipt: id (the reconciliation), date, company_id, currency_id (the
+    document's), amount (in it, negative for money given back), amount_company, payment_id, payment_move_id,
+    document_id (the invoice or credit note reconciled), invoice_id (the invoice the money is for), user_id,
+    team_id, partner_id, project_id and sale_order_id (the document's sales project and order)."""
+    return SQL(MONEY_SQL, ratio=SQL(MONEY_RATIO_SQL), documents=documents or SQL("TRUE"))
