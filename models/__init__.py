@@ -1,5 +1,6 @@
 # the mixins first: the models below inherit them
-from . import spm_gated_mixin, spm_gated_stage_mixin
+from . import spm_workflow_mixin  # isort: skip
+from . import spm_gated_mixin, spm_gated_stage_mixin  # isort: skip
 
 # isort: split
 from . import (
@@ -12,6 +13,7 @@ from . import (
     crm_team,
     ir_actions_report,
     ir_attachment,
+    project_milestone,
     project_project,
     project_project_stage,
     project_task,
@@ -63,5 +65,6 @@ from . import (
     spm_wbs_template,
     spm_wbs_template_phase,
     spm_wbs_template_task,
+    survey_question,
     survey_user_input,
 )

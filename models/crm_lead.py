@@ -21,11 +21,13 @@ INITIATION_STATES = [
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "spm.gated.mixin"]
+    _inherit = ["crm.lead", "spm.gated.mixin", "spm.workflow.mixin"]
     _spm_stage_model = "crm.stage"
     _spm_scope_field = "team_id"
     _spm_log_fields = ("lead_id", "stage_from_id", "stage_to_id")
     _spm_wizard_fields = ("lead_id", "stage_id")
+    # linked by the 立项 approval; a manager may link a project by hand (``_spm_check_project_link``)
+    _spm_workflow_fields = ("spm_project_id",)
 
     # Grading (项目等级评定)
     spm_grade_id = fields.Many2one(
@@ -149,6 +151,13 @@ class CrmLead(models.Model):
                 raise ValidationError(self.env._(
                     "“%(lead)s”: its expected revenue makes it “%(grade)s”. To choose another grade, a manager "
                     "sets it by hand with a reason.", lead=lead.name, grade=automatic.name or self.env._("no grade")))
+
+    @api.constrains("expected_revenue", "spm_customer_budget")
+    def _check_spm_amounts(self):
+        for lead in self:
+            if lead.expected_revenue < 0 or lead.spm_customer_budget < 0:
+                raise ValidationError(self.env._("“%s”: the expected revenue and the customer's budget cannot be "
+                                                 "negative.", lead.name))
 
     @api.constrains("stage_id", "company_id")
     def _check_spm_stage_company(self):
@@ -288,20 +297,32 @@ class CrmLead(models.Model):
     @api.depends("spm_project_id")
     def _compute_spm_project_figures(self):
         """The delivery project's collection figures, for those who may read the project."""
-        readable = self.spm_project_id._filtered_access("read")
+        projects = self.spm_project_id
+        readable = projects._filtered_access("read") - projects._spm_figures_hidden()
         for lead in self:
             project = lead.spm_project_id & readable
             lead.spm_contract_amount = project.spm_amount_planned
             lead.spm_collected_amount = project.spm_amount_received
             lead.spm_collection_progress = project.spm_collection_progress
 
-    def _spm_forged_gate_fields(self, vals):
-        """The 立项 summary follows the requests whatever the gates read: the form's note, its buttons and
-        the filters trust it."""
-        forged = super()._spm_forged_gate_fields(vals)
-        if not self.env.su:
-            forged |= {"spm_initiation_state", "spm_initiation_approved"} & set(vals)
-        return forged
+    def _spm_sticky_failing(self):
+        """Opportunities whose 立项 was approved at a grade below the one they have now: past the 立项 stage,
+        they move forward again once the new chain approves (an opportunity that passed 立项 by a manager's
+        override, never approved, is not stopped again)."""
+        regraded = self.filtered(lambda lead: not lead.spm_initiation_approved and lead.spm_initiation_state)
+        return regraded.filtered(lambda lead: lead.sudo()._spm_approved_initiations()[0])
+
+    def _spm_check_work(self):
+        """Records that count for an opportunity (its assessment, visits, documents, 立项...) are put under it
+        only by those who may work it: who may change it."""
+        if self.env.su or not self:
+            return
+        try:
+            self.check_access("write")
+        except AccessError as error:
+            raise AccessError(self.env._(
+                "Only those who work an opportunity (its salesperson, its sales team, a manager) add to it or move "
+                "records onto it.")) from error
 
     def _spm_check_lost_reason(self, vals):
         if "lost_reason_id" in vals:
@@ -348,15 +369,22 @@ class CrmLead(models.Model):
                     "Only a project of the opportunity's customer can be linked to “%(lead)s”; “%(project)s” is "
                     "not one.", lead=lead.name, project=project.name))
 
+    def _spm_workflow_writable(self, names):
+        return {"spm_project_id"} & names if self.env.user.has_group(MANAGER_GROUP) else set()
+
+    def _spm_refuse(self, names):
+        if "spm_project_id" in names:
+            raise AccessError(self.env._(
+                "The delivery project of an opportunity is created by its initiation (立项) approval; only a sales "
+                "projects manager links a project by hand."))
+        return super()._spm_refuse(names)
+
     @api.model_create_multi
     def create(self, vals_list):
-        self._spm_check_forged_gate_fields(vals_list)
-        if any(vals.get("spm_grade_manual") or vals.get("spm_grade_reason") for vals in vals_list):
-            self._spm_check_grade_rights()
-        if not self.env.su and any(vals.get("spm_project_id") for vals in vals_list):
-            raise AccessError(self.env._(
-                "The delivery project of an opportunity is created by its initiation (立项) approval."))
         leads = super().create(vals_list)
+        # after the context's defaults: a grade set by hand is a manager's, however it is given
+        if leads.filtered(lambda lead: lead.spm_grade_manual or lead.spm_grade_reason):
+            self._spm_check_grade_rights()
         for lead in leads.filtered("spm_project_id"):
             if not lead.spm_project_id.sudo().spm_lead_id:
                 lead.spm_project_id.sudo().spm_lead_id = lead
@@ -365,10 +393,10 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         if "spm_attachment_ids" in vals and self.env.context.get("default_type") not in (None, "binary", "url"):
             # the opportunity form's default type ("opportunity") is not a type of the documents created with it
             self = self.with_context(default_type="binary")  # noqa: PLW0642
-        self._spm_check_forged_gate_fields([vals])
         if {"spm_grade_manual", "spm_grade_reason"} & set(vals):
             self._spm_check_grade_rights()
         if "spm_project_id" in vals:

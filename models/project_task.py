@@ -7,15 +7,17 @@ from odoo.addons.project.models.project_task import CLOSED_STATES
 from odoo.exceptions import AccessError, ValidationError
 
 ESCALATION_LEVELS = [("0", "Not Escalated"), ("1", "Project Manager"), ("2", "Management")]
-# what only the escalation job changes
-ESCALATION_FIELDS = {"spm_escalation_level"}
 
 
 class ProjectTask(models.Model):
     """问题: a project issue is an Odoo task flagged ``spm_is_issue``, so it keeps its assignees,
     deadline, chatter, kanban and portal. Open too long, it is escalated by a daily job
     (``_cron_spm_escalate_issues``) to the project manager, then to management."""
-    _inherit = "project.task"
+    _name = "project.task"
+    _inherit = ["project.task", "spm.workflow.mixin"]
+    # the escalation job raises the level; raising (or reopening) an issue starts its clock, which only a sales
+    # projects manager corrects
+    _spm_workflow_fields = ("spm_escalation_level", "spm_issue_date")
 
     spm_is_issue = fields.Boolean("Issue", copy=False, tracking=True,
                                   help="A problem of the project, escalated when it stays open too long.")
@@ -47,23 +49,32 @@ class ProjectTask(models.Model):
         others.project_id.filtered("spm_grade_id")._spm_check_team(
             lambda names: self.env._("Only the team of the project %s manages its issues.", names))
 
+    def _spm_workflow_writable(self, names):
+        if self.env.user.has_group("sales_project_management.group_spm_manager"):
+            return {"spm_issue_date"} & names
+        return set()
+
+    def _spm_refuse(self, names):
+        if "spm_escalation_level" in names:
+            raise AccessError(self.env._("The escalation of an issue is set by the escalation job."))
+        if "spm_issue_date" in names:
+            raise AccessError(self.env._("An issue is dated when it is raised; only a sales projects manager changes "
+                                         "when an issue was raised."))
+        return super()._spm_refuse(names)
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(ESCALATION_FIELDS & set(vals) for vals in vals_list):
-            raise AccessError(self.env._("The escalation of an issue is set by the escalation job."))
         tasks = super().create(vals_list)
         issues = tasks._spm_issues()
         issues._spm_check_issue_rights(raising=True)
+        if not self.env.su:
+            # a closed project takes no new issue
+            issues.project_id._spm_check_open()
         issues.sudo().filtered(lambda task: not task.spm_issue_date).spm_issue_date = fields.Datetime.now()
         return tasks
 
     def write(self, vals):
-        if not self.env.su:
-            if ESCALATION_FIELDS & set(vals):
-                raise AccessError(self.env._("The escalation of an issue is set by the escalation job."))
-            if "spm_issue_date" in vals and not self.env.user.has_group(
-                    "sales_project_management.group_spm_manager"):
-                raise AccessError(self.env._("Only a sales projects manager changes when an issue was raised."))
+        vals = self._spm_guard_write(vals)
         if "spm_is_issue" in vals:
             # raising an issue, or withdrawing one from its escalation, is the team's decision
             changed = self.sudo().filtered(lambda task: task.spm_is_issue != bool(vals["spm_is_issue"]))

@@ -1,8 +1,28 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+GEO_FIELDS = ("partner_latitude", "partner_longitude")
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "spm.workflow.mixin"]
+    # who last set the customer's position on the map, and when: a visit's check-in keeps them
+    _spm_workflow_fields = ("spm_geo_changed_by_id", "spm_geo_changed_on")
+
+    spm_geo_changed_by_id = fields.Many2one("res.users", string="Located By", readonly=True, copy=False)
+    spm_geo_changed_on = fields.Datetime("Located On", readonly=True, copy=False)
+
+    @api.model
+    def _spm_prepare_create(self, vals):
+        if any(vals.get(name) for name in GEO_FIELDS):
+            vals.update(spm_geo_changed_by_id=self.env.uid, spm_geo_changed_on=fields.Datetime.now())
+        return vals
+
+    def _spm_prepare_write(self, vals):
+        if set(GEO_FIELDS) & vals.keys() and any(self._spm_changes(name, vals[name])
+                                                  for name in GEO_FIELDS if name in vals):
+            vals.update(spm_geo_changed_by_id=self.env.uid, spm_geo_changed_on=fields.Datetime.now())
+        return vals
 
     spm_visit_count = fields.Integer("Number of Visits", compute="_compute_spm_visits",
                                      groups="sales_project_management.group_spm_user")

@@ -21,8 +21,12 @@ class SpmAcceptance(models.Model):
     """
     _name = "spm.acceptance"
     _description = "Acceptance"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
     _order = "date desc, id desc"
+    # confirmed with the button “Confirm” or by the customer's online signature only
+    _spm_workflow_fields = ("name", "state", "confirmed_by_id", "confirmed_on", "signature", "signed_by", "signed_on")
+    _spm_parent_fields = ("project_id",)
+    _spm_create_ignores_workflow = True
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, index="trigram",
                        default=lambda self: self.env._("New"))
@@ -97,22 +101,24 @@ class SpmAcceptance(models.Model):
     # CRUD: drafts are edited by the project team; a confirmed acceptance is final
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not self.env.su:
-                for name in ("state", "confirmed_by_id", "confirmed_on", "signature", "signed_by", "signed_on"):
-                    vals.pop(name, None)
-            vals["name"] = self.env["ir.sequence"].next_by_code("spm.acceptance") or self.env._("New")
-        acceptances = super().create(vals_list)
-        acceptances.project_id._spm_check_open()
-        return acceptances
+    @api.model
+    def _spm_prepare_create(self, vals):
+        vals["name"] = self.env["ir.sequence"].next_by_code("spm.acceptance") or self.env._("New")
+        return vals
+
+    def _spm_check_parents(self, _names):
+        """Recorded by the project's team, on a project still open."""
+        self.project_id._spm_check_team(
+            lambda names: self.env._("Only the team of the project %s records its acceptances.", names))
+        self.project_id._spm_check_open()
+
+    def _spm_refuse(self, names):
+        raise AccessError(self.env._(
+            "An acceptance is confirmed with the button “Confirm” or by the customer's online signature."))
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         if not self.env.su:
-            if {"state", "confirmed_by_id", "confirmed_on", "signature", "signed_by", "signed_on"} & set(vals):
-                raise AccessError(self.env._(
-                    "An acceptance is confirmed with the button “Confirm” or by the customer's online signature."))
             frozen = CONFIRMED_FIELDS & set(vals)
             confirmed = self.filtered(lambda a: a.state == "confirmed")
             if frozen and confirmed:
@@ -120,10 +126,7 @@ class SpmAcceptance(models.Model):
                     "The acceptance %s is confirmed and can no longer change: record a new acceptance.",
                     confirmed[0].name))
             self.project_id._spm_check_open()
-        res = super().write(vals)
-        if "project_id" in vals and not self.env.su:
-            self.project_id._spm_check_open()
-        return res
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_confirmed(self):
@@ -149,6 +152,10 @@ class SpmAcceptance(models.Model):
             raise UserError(self.env._("The acceptance %s is already confirmed.", self.name))
         if not self.result:
             raise UserError(self.env._("%s: record the result of the acceptance before confirming it.", self.name))
+        if self.date > fields.Date.context_today(self):
+            raise UserError(self.env._(
+                "%(acceptance)s is dated %(date)s: an acceptance is confirmed once it took place, not before.",
+                acceptance=self.name, date=self.date))
         if self.acceptance_type == "stage" and not self.milestone_id:
             raise UserError(self.env._("%s: choose the milestone this stage acceptance accepts.", self.name))
         if self.result == "conditional" and not self.corrective_actions:

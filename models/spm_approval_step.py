@@ -6,6 +6,7 @@ class SpmApprovalStep(models.Model):
     """One level of the initiation (立项) approval chain of a grade."""
     _name = "spm.approval.step"
     _description = "Initiation Approval Step"
+    _inherit = ["spm.workflow.mixin"]
     _order = "grade_id, sequence, id"
 
     grade_id = fields.Many2one("spm.grade", required=True, index=True, ondelete="cascade")

@@ -5,6 +5,7 @@ class SpmArchiveRequirement(models.Model):
     """A document the archive (项目档案) of a delivery project must hold, by phase."""
     _name = "spm.archive.requirement"
     _description = "Archive Requirement"
+    _inherit = ["spm.workflow.mixin"]
     _order = "stage_sequence, sequence, id"
 
     sequence = fields.Integer(default=10)

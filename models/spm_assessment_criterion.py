@@ -4,6 +4,7 @@ from odoo import fields, models
 class SpmAssessmentCriterion(models.Model):
     _name = "spm.assessment.criterion"
     _description = "Opportunity Assessment Criterion"
+    _inherit = ["spm.workflow.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -6,9 +6,6 @@ from odoo.tools import format_amount, format_date
 
 CHANGE_TYPES = [("scope", "Scope"), ("schedule", "Schedule"), ("budget", "Budget")]
 STATES = [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved"), ("rejected", "Rejected")]
-# set by the workflow only (in sudo), never by a user's write, import or RPC call
-WORKFLOW_FIELDS = {"name", "user_id", "state", "grade_id", "approval_ids", "date_submitted", "date_decided",
-                   "budget_before", "date_end_old"}
 
 
 class SpmChangeRequest(models.Model):
@@ -20,8 +17,13 @@ class SpmChangeRequest(models.Model):
     planned end moves to ``date_end_new``."""
     _name = "spm.change.request"
     _description = "Change Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "spm.approval.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.approval.mixin", "spm.workflow.mixin"]
     _order = "id desc"
+    # set by the workflow only (in sudo), never by a user's write, import or RPC call
+    _spm_workflow_fields = ("name", "user_id", "state", "grade_id", "approval_ids", "date_submitted", "date_decided",
+                            "budget_before", "date_end_old")
+    _spm_parent_fields = ("project_id",)
+    _spm_create_ignores_workflow = True
     _spm_activity_type = "sales_project_management.mail_activity_type_change_request_approval"
     _spm_decision_wizard = "spm.change.request.decision.wizard"
 
@@ -67,18 +69,16 @@ class SpmChangeRequest(models.Model):
             before = request.budget_before if request.state != "draft" else request.project_id.spm_budget
             request.budget_after = before + request.budget_delta
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not self.env.su:
-                for name in WORKFLOW_FIELDS:
-                    vals.pop(name, None)
-                vals["user_id"] = self.env.uid
-            vals["name"] = self.env["ir.sequence"].next_by_code("spm.change.request") or self.env._("New")
-        requests = super().create(vals_list)
-        requests.project_id._spm_check_team(
+    @api.model
+    def _spm_prepare_create(self, vals):
+        vals["name"] = self.env["ir.sequence"].next_by_code("spm.change.request") or self.env._("New")
+        return vals
+
+    def _spm_check_parents(self, _names):
+        """Raised by the project's team, on a project still open."""
+        self.project_id._spm_check_team(
             lambda names: self.env._("Only the team of the project %s raises its change requests.", names))
-        return requests
+        self.project_id._spm_check_open()
 
     def _spm_editor_refused(self, names):
         return self.env._("Only the requester (or a sales projects manager) changes the change request %s.", names)
@@ -86,18 +86,16 @@ class SpmChangeRequest(models.Model):
     def _spm_locked_refused(self, names):
         return self.env._("The change request %s is no longer a draft.", names)
 
+    def _spm_refuse(self, names):
+        raise AccessError(self.env._("The status and approvals of a change request change only through its "
+                                     "workflow (submit, approve, reject)."))
+
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         content = set(vals) - {"message_main_attachment_id", "activity_ids", "message_follower_ids"}
-        if content & WORKFLOW_FIELDS and not self.env.su:
-            raise AccessError(self.env._("The status and approvals of a change request change only through its "
-                                         "workflow (submit, approve, reject)."))
         if content:
             self._spm_check_editor()
-        res = super().write(vals)
-        if "project_id" in vals:
-            self.project_id._spm_check_team(
-                lambda names: self.env._("Only the team of the project %s raises its change requests.", names))
-        return res
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_unsubmitted_drafts(self):
@@ -135,7 +133,7 @@ class SpmChangeRequest(models.Model):
             if request.user_id != self.env.user and not self.env.su:
                 raise AccessError(self.env._("Only the requester submits their change request."))
             request._spm_check_complete()
-            grade = request.project_id.spm_grade_id
+            grade = request.project_id._spm_current_grade()
             if not grade:
                 raise UserError(self.env._(
                     "The project “%s” has no grade: change requests are for the delivery projects of an initiation.",
@@ -156,9 +154,19 @@ class SpmChangeRequest(models.Model):
         return self.project_id.name
 
     def _spm_chain_approved(self, now):
-        """Apply the change: the budget follows from the approved requests, the planned end moves."""
-        self.write({"state": "approved", "date_decided": now})
+        """Apply the change: the budget follows from the approved requests, the planned end moves. A budget
+        never goes below zero: two reductions approved one after the other are checked against the budget
+        each finds."""
         project = self.project_id
+        project.flush_recordset(["spm_budget"])
+        self.env.cr.execute("SELECT id FROM project_project WHERE id = %s FOR UPDATE", [project.id])
+        project.invalidate_recordset(["spm_budget"])
+        if project.currency_id.compare_amounts(project.spm_budget + self.budget_delta, 0) < 0:
+            raise UserError(self.env._(
+                "The change %(request)s would take the budget of %(project)s below zero (%(budget)s now).",
+                request=self.name, project=project.name,
+                budget=format_amount(self.env, project.spm_budget, project.currency_id)))
+        self.write({"state": "approved", "date_decided": now})
         if self.date_end_new:
             project.date = self.date_end_new
         changes = []

@@ -6,6 +6,7 @@ class SpmCollectionTemplate(models.Model):
     """A payment collection pattern, e.g. 30/40/30 or 70 % within 15 days of acceptance + 30 %."""
     _name = "spm.collection.template"
     _description = "Payment Collection Template"
+    _inherit = ["spm.workflow.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -6,6 +6,7 @@ from .spm_collection_line import TRIGGERS
 class SpmCollectionTemplateLine(models.Model):
     _name = "spm.collection.template.line"
     _description = "Payment Collection Template Installment"
+    _inherit = ["spm.workflow.mixin"]
     _order = "template_id, sequence, id"
 
     template_id = fields.Many2one("spm.collection.template", required=True, index=True, ondelete="cascade")

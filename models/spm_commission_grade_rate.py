@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class SpmCommissionGradeRate(models.Model):
     _name = "spm.commission.grade.rate"
     _description = "Commission Grade Multiplier"
+    _inherit = ["spm.workflow.mixin"]
     _order = "rule_id, grade_id"
 
     rule_id = fields.Many2one("spm.commission.rule", required=True, index=True, ondelete="cascade")

@@ -6,6 +6,7 @@ from .spm_commission_rule import SHARE_ROLES
 class SpmCommissionRoleShare(models.Model):
     _name = "spm.commission.role.share"
     _description = "Commission Role Share"
+    _inherit = ["spm.workflow.mixin"]
     _order = "rule_id, sequence, id"
 
     rule_id = fields.Many2one("spm.commission.rule", required=True, index=True, ondelete="cascade")

@@ -5,6 +5,9 @@ from odoo.tools import float_compare
 from .spm_initiation_member import ROLES
 
 COMMISSION_BASES = [("collected", "Collected"), ("invoiced", "Invoiced")]
+# a commission pays a part of the money: at most all of it, and a grade at most multiplies it by ten
+MAX_RATE = 100
+MAX_MULTIPLIER = 10
 SHARE_ROLES = [("salesperson", "Salesperson"), *ROLES]
 
 
@@ -15,6 +18,7 @@ class SpmCommissionRule(models.Model):
     the project multiplies it; the role shares split it among the salesperson and the project team."""
     _name = "spm.commission.rule"
     _description = "Commission Rule"
+    _inherit = ["spm.workflow.mixin"]
     _order = "sequence, date_from desc, id"
 
     name = fields.Char(required=True, translate=True)
@@ -51,16 +55,18 @@ class SpmCommissionRule(models.Model):
         for rule in self:
             if rule.date_to and rule.date_to < rule.date_from:
                 raise ValidationError(self.env._("“%s”: the rule ends before it starts.", rule.name))
-            if rule.rate < 0:
-                raise ValidationError(self.env._("“%s”: commission rates cannot be negative.", rule.name))
+            if not 0 <= rule.rate <= MAX_RATE:
+                raise ValidationError(self.env._("“%(rule)s”: a commission rate lies between 0 and %(max)s %%.",
+                                                 rule=rule.name, max=MAX_RATE))
         self._check_tiers()
         self._check_grades()
         self._check_shares()
 
     def _check_tiers(self):
         for rule in self:
-            if any(tier.rate < 0 for tier in rule.tier_ids):
-                raise ValidationError(self.env._("“%s”: commission rates cannot be negative.", rule.name))
+            if any(not 0 <= tier.rate <= MAX_RATE for tier in rule.tier_ids):
+                raise ValidationError(self.env._("“%(rule)s”: a commission rate lies between 0 and %(max)s %%.",
+                                                 rule=rule.name, max=MAX_RATE))
             if rule.rate_mode != "tiered":
                 continue
             if not rule.tier_ids:
@@ -75,8 +81,9 @@ class SpmCommissionRule(models.Model):
 
     def _check_grades(self):
         for rule in self:
-            if any(grade.multiplier < 0 for grade in rule.grade_rate_ids):
-                raise ValidationError(self.env._("“%s”: a grade multiplier cannot be negative.", rule.name))
+            if any(not 0 <= grade.multiplier <= MAX_MULTIPLIER for grade in rule.grade_rate_ids):
+                raise ValidationError(self.env._("“%(rule)s”: a grade multiplier lies between 0 and %(max)s.",
+                                                 rule=rule.name, max=MAX_MULTIPLIER))
             if len(rule.grade_rate_ids.grade_id) != len(rule.grade_rate_ids):
                 raise ValidationError(self.env._("“%s”: each grade has one multiplier.", rule.name))
 

@@ -20,7 +20,12 @@ class SpmCommissionSettlement(models.Model):
     are paid when their invoices are. A negative balance is carried to the person's next settlement."""
     _name = "spm.commission.settlement"
     _description = "Commission Settlement"
+    _inherit = ["spm.workflow.mixin"]
     _order = "date_from desc, user_id, id desc"
+    # made by settling a month, then confirmed, paid (accounting) or cancelled with its buttons
+    _spm_workflow_fields = ("company_id", "user_id", "date_from", "date_to", "line_ids", "carry_from_id",
+                            "carried_amount", "move_id", "reversal_move_id", "is_confirmed", "is_cancelled",
+                            "confirmed_by_id")
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company,
@@ -127,7 +132,10 @@ class SpmCommissionSettlement(models.Model):
         return drafts | new
 
     def _spm_fill(self):
-        """Take the person's unsettled lines up to the month's end and their negative balance to carry."""
+        """Take the person's unsettled lines up to the month's end and their negative balance to carry (drafts
+        only: a confirmed or paid settlement keeps the lines it was confirmed with)."""
+        if self.filtered(lambda s: s.state != "draft"):
+            raise UserError(self.env._("Only a draft settlement takes new lines."))
         if not self:
             return
         self.env["spm.commission.line"].flush_model()
@@ -172,10 +180,16 @@ class SpmCommissionSettlement(models.Model):
     def action_generate(self, year, month, company_id=None):
         """Public (RPC): the draft settlements of a month, one per person; opens them."""
         self._spm_check_manager()
-        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
+        try:
+            month_start = date(int(year), int(month), 1)
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._("Settle a month: give its year and its month (1 to 12).")) from error
+        if not isinstance(company_id, (int, type(None))) or isinstance(company_id, bool):
+            raise UserError(self.env._("The company to settle is given by its id."))
+        company = self.env["res.company"].browse(company_id).exists() if company_id else self.env.company
         if company not in self.env.user.company_ids:
             raise AccessError(self.env._("You do not work for this company."))
-        settlements = self._spm_generate(company, date(int(year), int(month), 1))
+        settlements = self._spm_generate(company, month_start)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_project_management.spm_commission_settlement_action")
         action["domain"] = [("id", "in", settlements.ids)]
@@ -269,12 +283,16 @@ class SpmCommissionSettlement(models.Model):
         return True
 
     def action_draft(self):
-        """A cancelled settlement back to draft, filled again."""
+        """A cancelled settlement back to draft, filled again. Only a cancelled one: a confirmed or paid
+        settlement keeps the lines its entry was posted with."""
         self._spm_check_manager()
-        for settlement in self.filtered(lambda s: s.state == "cancelled"):
-            settlement.sudo().write({"is_cancelled": False, "is_confirmed": False, "move_id": False,
-                                     "reversal_move_id": False, "confirmed_by_id": False, "carry_from_id": False,
-                                     "carried_amount": 0.0})
+        self._spm_lock()
+        others = self.filtered(lambda s: s.state != "cancelled")
+        if others:
+            raise UserError(self.env._("Only a cancelled settlement goes back to draft; %s is not cancelled.",
+                                       others[0].name))
+        self.sudo().write({"is_cancelled": False, "is_confirmed": False, "move_id": False, "reversal_move_id": False,
+                           "confirmed_by_id": False, "carry_from_id": False, "carried_amount": 0.0})
         self.sudo()._spm_fill()
         return True
 

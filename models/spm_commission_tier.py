@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class SpmCommissionTier(models.Model):
     _name = "spm.commission.tier"
     _description = "Commission Tier"
+    _inherit = ["spm.workflow.mixin"]
     _order = "rule_id, achievement_from, id"
 
     rule_id = fields.Many2one("spm.commission.rule", required=True, index=True, ondelete="cascade")

@@ -10,11 +10,7 @@ from odoo.tools import format_datetime
 
 REPORT_STATES = [("draft", "Draft"), ("submitted", "Submitted"), ("reviewed", "Reviewed")]
 RATINGS = [("0", "Not Rated"), ("1", "Poor"), ("2", "Fair"), ("3", "Good"), ("4", "Very Good"), ("5", "Excellent")]
-# set by the workflow only (in sudo), never by a user's write, import or RPC call
-WORKFLOW_FIELDS = {"user_id", "date", "company_id", "team_id", "state", "date_submitted", "is_late", "reviewer_id",
-                   "date_reviewed", "reminder_sent"}
 CONTENT_FIELDS = {"summary", "problems", "tomorrow_plan"}
-REVIEW_FIELDS = {"review_comment", "rating"}
 COMPILED_FIELDS = ["visit_ids", "lead_ids", "gate_log_ids", "quotation_ids", "order_ids"]
 EXECUTIVE_GROUP = "sales_project_management.group_spm_executive"
 USER_GROUP = "sales_project_management.group_spm_user"
@@ -27,8 +23,15 @@ class SpmDailyReport(models.Model):
     and the team leader reviews it with a comment and a rating."""
     _name = "spm.daily.report"
     _description = "Sales Daily Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
     _order = "date desc, user_id, id"
+    # set by the workflow only (in sudo): submitted by its salesperson, reviewed by the team leader
+    # (``action_review``), reminded by the daily job
+    _spm_workflow_fields = ("user_id", "state", "date_submitted", "reviewer_id", "date_reviewed", "reminder_sent",
+                            "review_comment", "rating")
+    # the day and company of a report are chosen when it is written, then kept
+    _spm_fixed_fields = ("date", "company_id")
+    _spm_create_ignores_workflow = True
 
     user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True,
                               default=lambda self: self.env.user)
@@ -195,44 +198,36 @@ class SpmDailyReport(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            today = self.env.company._spm_local_date(fields.Datetime.now())
-            for vals in vals_list:
-                # a daily report is always the current user's, written on or after its day
-                for name in WORKFLOW_FIELDS - {"date", "company_id"}:
-                    vals.pop(name, None)
-                for name in REVIEW_FIELDS:
-                    vals.pop(name, None)
-                vals["user_id"] = self.env.uid
-                if fields.Date.to_date(vals.get("date") or today) > today:
-                    raise UserError(self.env._("A daily report is written on its day or later, not in advance."))
-                if vals.get("company_id") and vals["company_id"] not in self.env.user.company_ids.ids:
-                    raise AccessError(self.env._("You do not work for this company."))
         reports = super().create(vals_list)
+        if not self.env.su:
+            # after the context's defaults: a daily report is written on or after its day, in a company of its
+            # salesperson
+            today = self.env.company._spm_local_date(fields.Datetime.now())
+            for report in reports:
+                if report.date > today:
+                    raise UserError(self.env._("A daily report is written on its day or later, not in advance."))
+                if report.company_id not in self.env.user.company_ids:
+                    raise AccessError(self.env._("You do not work for this company."))
         # a new record's x2many fields are cached empty: the day is compiled when they are read
         reports.invalidate_recordset(COMPILED_FIELDS)
         return reports
 
+    def _spm_refuse(self, names):
+        if names & {"review_comment", "rating", "reviewer_id", "date_reviewed"}:
+            raise AccessError(self.env._("A daily report is rated and commented by its team leader with the button "
+                                         "“Review”."))
+        raise AccessError(self.env._("The salesperson, day and status of a daily report change only through its "
+                                     "workflow (submit, review)."))
+
     def write(self, vals):
-        if not self.env.su:
-            names = set(vals)
-            if names & WORKFLOW_FIELDS:
-                raise AccessError(self.env._("The salesperson, day and status of a daily report change only through "
-                                             "its workflow (submit, review)."))
-            if names & CONTENT_FIELDS:
-                for report in self:
-                    if report.user_id != self.env.user:
-                        raise AccessError(self.env._("Only %s writes their daily report.", report.user_id.name))
-                    if report.state != "draft":
-                        raise UserError(self.env._("The daily report %s is submitted: it can no longer change.",
-                                                   report.display_name))
-            if names & REVIEW_FIELDS:
-                for report in self:
-                    if not report._spm_can_review(self.env.user):
-                        raise AccessError(self.env._("Only the sales team's leader reviews the daily report %s.",
-                                                     report.display_name))
-                    if report.state != "submitted":
-                        raise UserError(self.env._("Only a submitted daily report is reviewed."))
+        vals = self._spm_guard_write(vals)
+        if not self.env.su and CONTENT_FIELDS & set(vals):
+            for report in self:
+                if report.user_id != self.env.user:
+                    raise AccessError(self.env._("Only %s writes their daily report.", report.user_id.name))
+                if report.state != "draft":
+                    raise UserError(self.env._("The daily report %s is submitted: it can no longer change.",
+                                               report.display_name))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -296,6 +291,8 @@ class SpmDailyReport(models.Model):
                 values["rating"] = str(rating)
             if values.get("rating", report.rating) not in {key for key, _label in RATINGS[1:]}:
                 raise UserError(self.env._("Rate the daily report (1 to 5 stars) to review it."))
+            if review_comment is not None and not isinstance(review_comment, str):
+                raise UserError(self.env._("The review comment is a text."))
             report.sudo().write(values)
             report.activity_ids.filtered(lambda a: a.activity_type_id == review_type).sudo().action_feedback(
                 feedback=report.review_comment or self.env._("Reviewed."))
@@ -304,6 +301,21 @@ class SpmDailyReport(models.Model):
                                                 rating=dict(self._fields["rating"]._description_selection(self.env))[
                                                     report.rating]))
         return True
+
+    def action_open_review(self):
+        """The leader's review: a rating and a comment, then the report is reviewed (``action_review``)."""
+        self.ensure_one()
+        if not self._spm_can_review(self.env.user):
+            raise AccessError(self.env._("Only the sales team's leader reviews the daily report %s.",
+                                         self.display_name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Review the Daily Report"),
+            "res_model": "spm.daily.report.review.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_report_id": self.id},
+        }
 
     @api.model
     def action_open_my_report(self):

@@ -19,6 +19,7 @@ class SpmGatedMixin(models.AbstractModel):
     the fields of the log and what the gate status depends on (``_spm_gate_inputs``).
     """
     _name = "spm.gated.mixin"
+    _inherit = ["spm.workflow.mixin"]
     _description = "Gated Record Mixin"
 
     _spm_stage_model = False
@@ -125,19 +126,10 @@ class SpmGatedMixin(models.AbstractModel):
         """Module data files (XML records loaded by the superuser) place records as written."""
         return self.env.su and self.env.uid == SUPERUSER_ID and self.env.context.get("install_mode")
 
-    def _spm_forged_gate_fields(self, vals):
-        """Computed fields that gates read and that a write must not set by hand (only their
-        inputs change them): otherwise writing the field would open the gate."""
-        if self.env.su:
-            return set()
-        return self.env["spm.stage.gate"]._spm_protected_fields(self._name) & set(vals)
-
-    def _spm_check_forged_gate_fields(self, vals_list):
-        forged = set().union(*(self._spm_forged_gate_fields(vals) for vals in vals_list))
-        if forged:
-            labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in forged))
-            raise AccessError(self.env._(
-                "%(fields)s follow the records they are computed from and cannot be set by hand.", fields=labels))
+    def _spm_dynamic_owned_fields(self):
+        """Computed fields that the gates read are set by nothing but their inputs (the workflow mixin
+        refuses them), whatever model they come from: otherwise writing the field would open the gate."""
+        return super()._spm_dynamic_owned_fields() | self.env["spm.stage.gate"]._spm_protected_fields(self._name)
 
     def _spm_override_wizard(self):
         """The override wizard confirmed by the current manager, if the move comes from it."""
@@ -171,14 +163,23 @@ class SpmGatedMixin(models.AbstractModel):
         if not moves:
             return
         by_stage = Gate._spm_gate_ids_by_stage(self._name)
-        gate_ids = {gate_id for *_move, crossed in moves
-                    for stage_id in crossed for gate_id in by_stage.get(stage_id, ())}
+        # a gate that holds for the rest of the way (立项 approved at the record's grade), left behind, still
+        # stops the later forward moves of the records that no longer meet it (``_spm_sticky_failing``: the
+        # grade rose above the one approved, until the new chain approves)
+        sticky = Gate._spm_sticky_gate_ids(self._name)
+        failing = self.browse([record.id for record, *_rest in moves])._spm_sticky_failing() if sticky else ()
+        moves = [(record, old, new, [(stage_id, by_stage.get(stage_id, ())) for stage_id in crossed] + [
+            (stage_id, gate_ids) for stage_id, gate_ids in sticky.items()
+            if record in failing and stage_id not in crossed and old
+            and stage_id in Stage._spm_crossed_stage_ids(record[self._spm_scope_field].id, False, old)])
+            for record, old, new, crossed in moves]
+        gate_ids = {gate_id for *_move, gates in moves for _stage_id, stage_gates in gates for gate_id in stage_gates}
         met = Gate._spm_evaluate([record.id for record, *_rest in moves], gate_ids)
         override = self._spm_override_wizard()
         record_field, from_field, to_field = self._spm_log_fields
         errors, logs = [], []
-        for record, old, new, crossed in moves:
-            unmet = [gate_id for stage_id in crossed for gate_id in by_stage.get(stage_id, ())
+        for record, old, new, gates in moves:
+            unmet = [gate_id for _stage_id, stage_gates in gates for gate_id in stage_gates
                      if (record.id, gate_id) not in met]
             overridden = bool(unmet) and override and override._spm_opens(record, new)
             names = Gate._spm_names() if unmet else {}
@@ -201,6 +202,10 @@ class SpmGatedMixin(models.AbstractModel):
             raise UserError("\n\n".join(errors))
         self.env["spm.gate.log"].sudo().create(logs)
 
+    def _spm_sticky_failing(self):
+        """The records among these that a gate left behind stops again (see ``_spm_sticky_gate_ids``)."""
+        return self.browse()
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
@@ -221,6 +226,13 @@ class SpmGatedMixin(models.AbstractModel):
         """Pass the gates up to ``stage_id`` anyway: the override wizard in one call (RPC, data files)."""
         self.ensure_one()
         record_field, stage_field = self._spm_wizard_fields
+        stage = self.env[self._spm_stage_model].browse(stage_id if isinstance(stage_id, int)
+                                                      and not isinstance(stage_id, bool) else []).exists()
+        if not stage:
+            raise UserError(self.env._("Pass a stage gate anyway to a stage given by its id: %s is not one.",
+                                       stage_id))
+        if not isinstance(reason, str) or not reason.strip():
+            raise UserError(self.env._("Give the reason to pass the stage gate anyway."))
         wizard = self.env["spm.gate.override.wizard"].create({
             record_field: self.id, stage_field: stage_id, "reason": reason,
         })

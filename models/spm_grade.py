@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class SpmGrade(models.Model):
     _name = "spm.grade"
     _description = "Project Grade"
+    _inherit = ["spm.workflow.mixin"]
     _order = "sequence, min_amount desc, id"
 
     name = fields.Char(required=True, translate=True)

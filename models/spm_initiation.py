@@ -7,9 +7,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from .crm_lead import INITIATION_STATES
 
 EDITABLE_STATES = ("draft", "returned")
-# set by the workflow only (in sudo), never by a user's write, import or RPC call
-WORKFLOW_FIELDS = {"name", "user_id", "state", "grade_id", "approval_ids", "project_id", "date_submitted",
-                   "date_decided"}
 
 
 class SpmInitiation(models.Model):
@@ -20,8 +17,13 @@ class SpmInitiation(models.Model):
     """
     _name = "spm.initiation"
     _description = "Initiation Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "spm.approval.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.approval.mixin", "spm.workflow.mixin"]
     _order = "id desc"
+    # set by the workflow only (in sudo), never by a user's write, import or RPC call
+    _spm_workflow_fields = ("name", "user_id", "state", "grade_id", "approval_ids", "project_id", "date_submitted",
+                            "date_decided")
+    _spm_parent_fields = ("lead_id",)
+    _spm_create_ignores_workflow = True
     _spm_editable_states = EDITABLE_STATES
     _spm_activity_type = "sales_project_management.mail_activity_type_initiation_approval"
     _spm_decision_wizard = "spm.initiation.decision.wizard"
@@ -73,20 +75,18 @@ class SpmInitiation(models.Model):
             if request.expected_revenue < 0 or request.budget < 0:
                 raise ValidationError(self.env._("Amounts of an initiation request cannot be negative."))
 
+    @api.model
+    def _spm_prepare_create(self, vals):
+        # the reference always comes from the sequence
+        vals["name"] = self.env["ir.sequence"].next_by_code("spm.initiation") or self.env._("New")
+        return vals
+
+    def _spm_check_parents(self, _names):
+        # requesting 立项 changes the opportunity's course: it needs the right to work the opportunity
+        self.lead_id._spm_check_work()
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not self.env.su:
-                # a request is always the current user's, and starts as a draft
-                for name in WORKFLOW_FIELDS:
-                    vals.pop(name, None)
-                vals["user_id"] = self.env.uid
-            # the reference always comes from the sequence
-            vals["name"] = self.env["ir.sequence"].next_by_code("spm.initiation") or self.env._("New")
-        if not self.env.su:
-            # requesting 立项 changes the opportunity's course: it needs the right to change the opportunity
-            leads = self.env["crm.lead"].browse({vals.get("lead_id") for vals in vals_list} - {None, False})
-            leads.check_access("write")
         requests = super().create(vals_list)
         for request in requests:
             if request.lead_id.type != "opportunity":
@@ -101,15 +101,15 @@ class SpmInitiation(models.Model):
         return self.env._("The initiation request %s is no longer a draft; only a returned request can be changed.",
                           names)
 
+    def _spm_refuse(self, names):
+        raise AccessError(self.env._("The status, approvals and project of an initiation request change only "
+                                     "through its workflow (submit, approve, return, reject, cancel)."))
+
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         content = set(vals) - {"message_main_attachment_id", "activity_ids", "message_follower_ids"}
-        if content & WORKFLOW_FIELDS and not self.env.su:
-            raise AccessError(self.env._("The status, approvals and project of an initiation request change only "
-                                         "through its workflow (submit, approve, return, reject, cancel)."))
-        if content:
+        if content and not self.env.su:
             self._spm_check_editor()
-        if "lead_id" in vals and not self.env.su:
-            self.env["crm.lead"].browse(vals["lead_id"]).check_access("write")
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

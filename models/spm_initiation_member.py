@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 ROLES = [
     ("director", "Project Director"),
@@ -15,7 +16,9 @@ class SpmInitiationMember(models.Model):
     by the requester or a manager)."""
     _name = "spm.initiation.member"
     _description = "Proposed Project Team Member"
+    _inherit = ["spm.workflow.mixin"]
     _order = "initiation_id, sequence, id"
+    _spm_parent_fields = ("initiation_id",)
 
     initiation_id = fields.Many2one("spm.initiation", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="initiation_id.company_id", store=True)
@@ -24,16 +27,25 @@ class SpmInitiationMember(models.Model):
     role = fields.Selection(ROLES, required=True, default="manager")
     note = fields.Char()
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        requests = self.env["spm.initiation"].browse({vals.get("initiation_id") for vals in vals_list} - {None, False})
-        requests._spm_check_editor()
-        return super().create(vals_list)
+    @api.constrains("user_id", "initiation_id")
+    def _check_user(self):
+        """A member of the team is one of the company's own users (not a portal user, not another company's)."""
+        for member in self:
+            user = member.user_id.sudo()
+            company = member.initiation_id.company_id
+            if user.share:
+                raise ValidationError(self.env._("%s is not an internal user: the project team is made of the "
+                                                 "company's own people.", user.name))
+            if company and company not in user.company_ids:
+                raise ValidationError(self.env._("%(user)s does not work for %(company)s.", user=user.name,
+                                                 company=company.name))
+
+    def _spm_check_parents(self, _names):
+        self.initiation_id._spm_check_editor()
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         self.initiation_id._spm_check_editor()
-        if vals.get("initiation_id"):
-            self.env["spm.initiation"].browse(vals["initiation_id"])._spm_check_editor()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -5,7 +5,9 @@ from odoo.exceptions import AccessError, ValidationError
 class SpmLeadAssessment(models.Model):
     _name = "spm.lead.assessment"
     _description = "Opportunity Assessment Score"
+    _inherit = ["spm.workflow.mixin"]
     _order = "lead_id, sequence, id"
+    _spm_parent_fields = ("lead_id",)
 
     # auto_join: the access rules test the opportunity with a join (one row), not a scan of every
     # opportunity of the user; a record is readable exactly when its opportunity is (the same rules)
@@ -29,26 +31,22 @@ class SpmLeadAssessment(models.Model):
         for line in self:
             line.weight = line.criterion_id.weight or 1.0
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            criteria = self.env["spm.assessment.criterion"].browse(
-                {vals.get("criterion_id") for vals in vals_list} - {None, False})
-            weights = {criterion.id: criterion.weight or 1.0 for criterion in criteria}
-            for vals in vals_list:
-                if "weight" in vals and vals["weight"] != weights.get(vals.get("criterion_id"), vals["weight"]):
-                    self._spm_refuse_weight()
-                vals.pop("weight", None)
-        return super().create(vals_list)
+    @api.model
+    def _spm_guard_create(self, vals):
+        # the weight the criterion gives, sent back by a client, is no forgery
+        criterion = self.env["spm.assessment.criterion"].browse(vals.get("criterion_id") or [])
+        if "weight" in vals and criterion and vals["weight"] == (criterion.weight or 1.0):
+            vals = {name: value for name, value in vals.items() if name != "weight"}
+        return super()._spm_guard_create(vals)
 
-    def write(self, vals):
-        if not self.env.su and "weight" in vals and any(line.weight != vals["weight"] for line in self):
-            self._spm_refuse_weight()
-        return super().write(vals)
+    def _spm_check_parents(self, _names):
+        self.lead_id._spm_check_work()
 
-    def _spm_refuse_weight(self):
-        raise AccessError(self.env._("The weights of the assessment come from the assessment criteria, which only a "
-                                     "sales projects manager changes."))
+    def _spm_refuse(self, names):
+        if "weight" in names:
+            raise AccessError(self.env._("The weights of the assessment come from the assessment criteria, which "
+                                         "only a sales projects manager changes."))
+        return super()._spm_refuse(names)
 
     @api.constrains("score", "weight")
     def _check_score(self):

@@ -6,8 +6,12 @@ class SpmLeadChecklist(models.Model):
     """A checklist gate ticked on an opportunity or a project, by whom and when."""
     _name = "spm.lead.checklist"
     _description = "Ticked Checklist Item"
+    _inherit = ["spm.workflow.mixin"]
     _order = "lead_id, project_id, date desc, id"
     _rec_name = "gate_id"
+    # who ticked the item and when: whoever ticks (or moves) it, now
+    _spm_workflow_fields = ("user_id", "date")
+    _spm_parent_fields = ("lead_id", "project_id")
 
     # auto_join: the access rules test the opportunity with a join (one row), not a scan of every
     # opportunity of the user; a record is readable exactly when its opportunity is (the same rules)
@@ -45,21 +49,27 @@ class SpmLeadChecklist(models.Model):
                 raise ValidationError(self.env._(
                     "“%s” is a checklist item of another kind of stage.", item.gate_id.name))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
+    @api.model
+    def _spm_prepare_create(self, vals):
+        vals.update(user_id=self.env.uid, date=fields.Datetime.now())
+        return vals
+
+    def _spm_prepare_write(self, vals):
+        if {"gate_id", "lead_id", "project_id"} & set(vals):
             vals.update(user_id=self.env.uid, date=fields.Datetime.now())
-        items = super().create(vals_list)
-        items.project_id._spm_check_open()
-        return items
+        return vals
+
+    def _spm_check_parents(self, _names):
+        """Ticked by those who work the opportunity, or by the team of a project still open."""
+        self.lead_id._spm_check_work()
+        self.project_id._spm_check_team(
+            lambda names: self.env._("Only the team of the project %s ticks its checklist.", names))
+        self.project_id._spm_check_open()
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         self.project_id._spm_check_open()
-        if {"user_id", "date", "gate_id", "lead_id", "project_id"} & set(vals):
-            vals = dict(vals, user_id=self.env.uid, date=fields.Datetime.now())
-        res = super().write(vals)
-        self.project_id._spm_check_open()
-        return res
+        return super().write(vals)
 
     def unlink(self):
         self.project_id._spm_check_open()

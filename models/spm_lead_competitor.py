@@ -4,7 +4,9 @@ from odoo import fields, models
 class SpmLeadCompetitor(models.Model):
     _name = "spm.lead.competitor"
     _description = "Opportunity Competitor"
+    _inherit = ["spm.workflow.mixin"]
     _order = "lead_id, sequence, id"
+    _spm_parent_fields = ("lead_id",)
 
     # auto_join: the access rules test the opportunity with a join (one row), not a scan of every
     # opportunity of the user; a record is readable exactly when its opportunity is (the same rules)
@@ -18,3 +20,6 @@ class SpmLeadCompetitor(models.Model):
     threat = fields.Selection([("low", "Low"), ("medium", "Medium"), ("high", "High")], default="medium")
     strengths = fields.Text()
     weaknesses = fields.Text()
+
+    def _spm_check_parents(self, _names):
+        self.lead_id._spm_check_work()

@@ -7,7 +7,9 @@ from .spm_initiation_member import ROLES
 class SpmProjectMember(models.Model):
     _name = "spm.project.member"
     _description = "Sales Project Team Member"
+    _inherit = ["spm.workflow.mixin"]
     _order = "project_id, sequence, id"
+    _spm_parent_fields = ("project_id",)
 
     project_id = fields.Many2one("project.project", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="project_id.company_id", store=True)

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import is_html_empty
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
@@ -17,9 +17,12 @@ class SpmRetrospective(models.Model):
     """
     _name = "spm.retrospective"
     _description = "Project Retrospective"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
     _order = "id desc"
     _rec_name = "project_id"
+    _spm_workflow_fields = ("state", "date_done")
+    _spm_parent_fields = ("project_id",)
+    _spm_create_ignores_workflow = True
 
     project_id = fields.Many2one("project.project", required=True, index=True, ondelete="restrict")
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
@@ -132,20 +135,19 @@ class SpmRetrospective(models.Model):
     # CRUD and workflow
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                vals.pop("state", None)
-                vals.pop("date_done", None)
-        retros = super().create(vals_list)
-        retros.project_id._spm_check_open()
-        return retros
+    def _spm_check_parents(self, _names):
+        self.project_id._spm_check_team(
+            lambda names: self.env._("Only the team of the project %s writes its retrospective.", names))
+        self.project_id._spm_check_open()
+
+    def _spm_refuse(self, names):
+        if names & {"state", "date_done"}:
+            raise AccessError(self.env._("A retrospective is done with the button “Done”."))
+        return super()._spm_refuse(names)
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         if not self.env.su:
-            if {"state", "date_done"} & set(vals):
-                raise UserError(self.env._("A retrospective is done with the button “Done”."))
             done = self.filtered(lambda r: r.state == "done")
             if done and not self.env.user.has_group(MANAGER_GROUP) and set(vals) - {"evaluation_ids"}:
                 raise UserError(self.env._(

@@ -7,8 +7,12 @@ class SpmRetrospectiveEvaluation(models.Model):
     projects manager). Private: readable by managers and by the member evaluated only."""
     _name = "spm.retrospective.evaluation"
     _description = "Team Member Evaluation"
+    _inherit = ["spm.workflow.mixin"]
     _order = "retrospective_id, id"
     _rec_name = "user_id"
+    # who evaluated: the director writing the evaluation
+    _spm_workflow_fields = ("evaluator_id",)
+    _spm_parent_fields = ("retrospective_id",)
 
     retrospective_id = fields.Many2one("spm.retrospective", required=True, index=True,
                                        ondelete="cascade")
@@ -44,17 +48,22 @@ class SpmRetrospectiveEvaluation(models.Model):
                 raise ValidationError(self.env._("%(user)s is not a member of the team of %(project)s.",
                                                  user=evaluation.user_id.name, project=project.name))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            vals["evaluator_id"] = self.env.uid
-        evaluations = super().create(vals_list)
-        evaluations.project_id._spm_check_open()
-        return evaluations
+    @api.model
+    def _spm_prepare_create(self, vals):
+        vals["evaluator_id"] = self.env.uid
+        return vals
+
+    def _spm_prepare_write(self, vals):
+        vals["evaluator_id"] = self.env.uid
+        return vals
+
+    def _spm_check_parents(self, _names):
+        self.project_id._spm_check_open()
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         self.project_id._spm_check_open()
-        return super().write(dict(vals, evaluator_id=self.env.uid))
+        return super().write(vals)
 
     def unlink(self):
         self.project_id._spm_check_open()

@@ -8,8 +8,6 @@ RESPONSES = [
     ("transfer", "Transfer"),
     ("accept", "Accept"),
 ]
-# set by the workflow only (the review job, the assessment, closing)
-WORKFLOW_FIELDS = {"review_reminded", "is_assessment_risk", "date_closed"}
 
 
 class SpmRisk(models.Model):
@@ -19,8 +17,11 @@ class SpmRisk(models.Model):
     date has passed gives its owner one activity (``_cron_review_reminders``)."""
     _name = "spm.risk"
     _description = "Risk"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
     _order = "state desc, score desc, review_date, id desc"
+    # set by the workflow only (the review job, the assessment, closing)
+    _spm_workflow_fields = ("review_reminded", "is_assessment_risk", "date_closed")
+    _spm_parent_fields = ("lead_id", "project_id")
 
     name = fields.Char("Risk", required=True, tracking=True)
     description = fields.Text()
@@ -104,42 +105,44 @@ class SpmRisk(models.Model):
             if risk.state == "closed" and not (risk.closing_note or "").strip():
                 raise ValidationError(self.env._("Give a closing note to close the risk “%s”.", risk.name))
 
-    def _spm_check_workflow_fields(self, vals):
-        if not self.env.su and WORKFLOW_FIELDS & set(vals):
+    def _spm_refuse(self, names):
+        if names & {"review_reminded", "is_assessment_risk", "date_closed"}:
             raise AccessError(self.env._("The review reminder, the closing date and the assessment origin of a risk "
                                          "are set by the register itself."))
+        return super()._spm_refuse(names)
 
-    def _spm_check_link_rights(self, vals):
-        """A risk is registered on an opportunity one may read, and on a project of one's team."""
-        if self.env.su:
-            return
-        if vals.get("lead_id"):
-            self.env["crm.lead"].browse(vals["lead_id"]).check_access("read")
-        if vals.get("project_id"):
-            self.env["project.project"].browse(vals["project_id"])._spm_check_team(
-                lambda names: self.env._("Only the team of the project %s registers its risks.", names))
+    def _spm_check_parents(self, _names):
+        """A risk is registered on a project of one's team that is still open; a risk of an opportunity
+        alone, on an opportunity one may read."""
+        self.project_id._spm_check_team(
+            lambda names: self.env._("Only the team of the project %s registers its risks.", names))
+        self.project_id._spm_check_open()
+        leads = self.filtered(lambda risk: not risk.project_id).lead_id
+        if leads and not self.env.su:
+            leads.check_access("read")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._spm_check_workflow_fields(vals)
-            self._spm_check_link_rights(vals)
-            if vals.get("state") == "closed":
-                vals.setdefault("date_closed", fields.Date.context_today(self))
-        risks = super().create(vals_list)
-        risks._check_links()  # also when neither link is given
-        return risks
+    @api.model
+    def _spm_prepare_create(self, vals):
+        if vals.get("state") == "closed":
+            vals.setdefault("date_closed", fields.Date.context_today(self))
+        return vals
 
-    def write(self, vals):
-        self._spm_check_workflow_fields(vals)
-        self._spm_check_link_rights(vals)
-        vals = dict(vals)
+    def _spm_prepare_write(self, vals):
         if "review_date" in vals:
             vals["review_reminded"] = False
         if vals.get("state") == "closed":
             vals["date_closed"] = fields.Date.context_today(self)
         elif vals.get("state") == "open":
             vals["date_closed"] = False
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        risks = super().create(vals_list)
+        risks._check_links()  # also when neither link is given
+        return risks
+
+    def write(self, vals):
         res = super().write(vals)
         if vals.get("state") == "closed":
             self._spm_close_review_activities()

@@ -4,6 +4,7 @@ from odoo import fields, models
 class SpmRiskCategory(models.Model):
     _name = "spm.risk.category"
     _description = "Risk Category"
+    _inherit = ["spm.workflow.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 SURVEY = "sales_project_management.survey_spm_satisfaction"
 COMMENT_QUESTION = "sales_project_management.survey_question_spm_comment"
@@ -13,9 +13,13 @@ class SpmSatisfaction(models.Model):
     link mailed to them, or recorded from a paper form by the project team."""
     _name = "spm.satisfaction"
     _description = "Customer Satisfaction"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "spm.workflow.mixin"]
     _order = "date desc, id desc"
     _rec_name = "acceptance_id"
+    # answered online by the customer (the survey) or recorded from a paper form by the team
+    _spm_workflow_fields = ("source", "user_input_id")
+    _spm_parent_fields = ("acceptance_id",)
+    _spm_create_ignores_workflow = True
 
     acceptance_id = fields.Many2one("spm.acceptance", string="Phase", required=True, index=True, ondelete="cascade",
                                     help="The stage or final acceptance whose phase is scored.")
@@ -62,19 +66,20 @@ class SpmSatisfaction(models.Model):
             if len(criteria) != len(satisfaction.line_ids):
                 raise ValidationError(self.env._("Each criterion is scored once per answer."))
 
+    def _spm_check_parents(self, _names):
+        self.project_id._spm_check_team(
+            lambda names: self.env._("Only the team of the project %s records its customer satisfaction.", names))
+        self.project_id._spm_check_open()
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                vals.update(source="paper", user_input_id=False)
         records = super().create(vals_list)
-        records.project_id._spm_check_open()
         records._spm_alert_low_scores()
         return records
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         if not self.env.su:
-            vals = {name: value for name, value in vals.items() if name not in ("source", "user_input_id")}
             if self.filtered(lambda s: s.source == "survey") and set(vals) - {"message_follower_ids"}:
                 raise ValidationError(self.env._("The customer's own answers to the survey are not edited."))
             self.project_id._spm_check_open()
@@ -83,9 +88,14 @@ class SpmSatisfaction(models.Model):
             self._spm_alert_low_scores()
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_customer_answers(self):
+        """What the customer answered online is kept: only a paper form typed by the team is deleted."""
+        if self.env.su:
+            return
+        if self.filtered(lambda s: s.source == "survey"):
+            raise UserError(self.env._("The customer's own answers to the survey are kept; they are not deleted."))
         self.project_id._spm_check_open()
-        return super().unlink()
 
     def _spm_alert_low_scores(self):
         """Scores of 2 or less give the project director an activity (the project manager's team

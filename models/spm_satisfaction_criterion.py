@@ -14,6 +14,7 @@ class SpmSatisfactionCriterion(models.Model):
     """
     _name = "spm.satisfaction.criterion"
     _description = "Satisfaction Criterion"
+    _inherit = ["spm.workflow.mixin"]
     _order = "sequence, id"
 
     name = fields.Char("Criterion", required=True, translate=True)

@@ -40,6 +40,7 @@ class SpmStageGate(models.Model):
     """
     _name = "spm.stage.gate"
     _description = "Stage Gate"
+    _inherit = ["spm.workflow.mixin"]
     _order = "target_model, stage_sequence, stage_id, project_stage_id, sequence, id"
 
     name = fields.Char(required=True, translate=True,
@@ -195,6 +196,18 @@ class SpmStageGate(models.Model):
                 if field and field.store and field.compute and field.readonly and not field.inverse:
                     names.add(field.name)
         return frozenset(names)
+
+    @api.model
+    @tools.ormcache("model")
+    def _spm_sticky_gate_ids(self, model):
+        """{stage id: (gate id, ...)} of the gates of ``model`` that hold for every later forward move too:
+        the 立项 approval, which a rise of the grade withdraws."""
+        definitions = self._spm_definitions()
+        sticky = {}
+        for gate in self.sudo().browse(definitions).filtered(lambda g: g.gate_type == "initiation"):
+            if definitions[gate.id][0] == model:
+                sticky.setdefault(definitions[gate.id][1], []).append(gate.id)
+        return {stage_id: tuple(gate_ids) for stage_id, gate_ids in sticky.items()}
 
     @api.model
     def _spm_missing_text(self, gate_ids):

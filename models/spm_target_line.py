@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .spm_target import BASES, _percent, month_bounds
 
@@ -10,7 +10,11 @@ class SpmTargetLine(models.Model):
     """One month of a target, with what was achieved in it."""
     _name = "spm.target.line"
     _description = "Sales Target Month"
+    _inherit = ["spm.workflow.mixin"]
     _order = "target_id, date_from"
+    # the months of a target are made with it
+    _spm_fixed_fields = ("target_id", "date_from", "date_to")
+    _spm_parent_fields = ("target_id",)
 
     target_id = fields.Many2one("spm.target", required=True, index=True, ondelete="cascade")
     name = fields.Char("Month", compute="_compute_name", store=True)
@@ -67,17 +71,17 @@ class SpmTargetLine(models.Model):
                 line[f"achieved_{basis}"] = amount
                 line[f"achievement_{basis}"] = _percent(amount, line[f"target_{basis}"])
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            self.env["spm.target"].browse({vals.get("target_id") for vals in vals_list} - {None, False}) \
-                ._spm_check_editable()
-        return super().create(vals_list)
+    def _spm_check_parents(self, _names):
+        self.target_id._spm_check_editable()
+
+    def _spm_refuse(self, names):
+        if names & {"date_from", "date_to", "target_id"}:
+            raise AccessError(self.env._("The months of a target are fixed by its year."))
+        return super()._spm_refuse(names)
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         if not self.env.su:
-            if {"date_from", "date_to", "target_id"} & set(vals):
-                raise UserError(self.env._("The months of a target are fixed by its year."))
             self.target_id._spm_check_editable()
         return super().write(vals)
 

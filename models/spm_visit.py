@@ -1,8 +1,9 @@
+from datetime import timedelta
 from math import asin, cos, radians, sin, sqrt
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, format_datetime, html2plaintext
 
 VISIT_TYPES = [
     ("cold", "Cold Visit"),
@@ -18,8 +19,10 @@ CHECKIN_STATUSES = [
     ("unknown", "Customer Not Located"),
 ]
 # recorded by the check-in only (action_checkin), never written by hand
-CHECKIN_FIELDS = {"checkin_latitude", "checkin_longitude", "checkin_time", "checkin_distance", "checkin_status",
-                  "checkin_far"}
+CHECKIN_FIELDS = ("checkin_latitude", "checkin_longitude", "checkin_time", "checkin_customer_latitude",
+                  "checkin_customer_longitude", "checkin_customer_moved_by_id", "checkin_customer_moved_on")
+# a check-in within this many hours of its salesperson moving the customer on the map is flagged
+CUSTOMER_MOVED_HOURS = 24
 EARTH_RADIUS_KM = 6371.0088
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 
@@ -40,10 +43,15 @@ class SpmVisit(models.Model):
     """
     _name = "spm.visit"
     _description = "Customer Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
     _order = "date_start desc, id desc"
+    _spm_workflow_fields = (*CHECKIN_FIELDS, "next_activity_id", "calendar_event_id")
+    # a visit belongs to the salesperson who logged it
+    _spm_fixed_fields = ("user_id",)
+    _spm_parent_fields = ("lead_id",)
 
-    name = fields.Char("Subject", required=True, tracking=True)
+    name = fields.Char("Subject", required=True, tracking=True, compute="_compute_name", store=True, readonly=False,
+                       precompute=True, help="By default the type of visit and the customer.")
     user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True, tracking=True,
                               default=lambda self: self.env.user)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
@@ -71,6 +79,18 @@ class SpmVisit(models.Model):
     checkin_latitude = fields.Float("Check-in Latitude", digits=(10, 7), readonly=True, copy=False)
     checkin_longitude = fields.Float("Check-in Longitude", digits=(10, 7), readonly=True, copy=False)
     checkin_time = fields.Datetime("Checked In At", readonly=True, copy=False)
+    checkin_customer_latitude = fields.Float("Customer Latitude at Check-in", digits=(10, 7), readonly=True,
+                                             copy=False)
+    checkin_customer_longitude = fields.Float("Customer Longitude at Check-in", digits=(10, 7), readonly=True,
+                                              copy=False)
+    checkin_customer_moved_by_id = fields.Many2one(
+        "res.users", string="Customer Located By", readonly=True, copy=False,
+        help="Who last set the customer's position on the map before the check-in.")
+    checkin_customer_moved_on = fields.Datetime("Customer Located On", readonly=True, copy=False)
+    checkin_customer_moved = fields.Boolean(
+        "Customer Moved Before Check-in", compute="_compute_checkin", store=True, copy=False,
+        help="The salesperson set the customer's position on the map less than a day before checking in: the "
+             "distance was measured to a position they chose.")
     checkin_distance = fields.Float("Distance to the Customer (km)", digits=(16, 2), compute="_compute_checkin",
                                     store=True, copy=False)
     checkin_status = fields.Selection(CHECKIN_STATUSES, string="Check-in", compute="_compute_checkin", store=True,
@@ -97,21 +117,34 @@ class SpmVisit(models.Model):
         for visit in self:
             visit.team_id = visit.lead_id.team_id or teams.get(visit.user_id, False)
 
-    @api.depends("checkin_time", "checkin_latitude", "checkin_longitude")
-    def _compute_checkin(self):
-        """Decided when checking in, against the customer's geolocation and the company's limit of
-        that moment: moving the customer or changing the limit later does not rewrite a check-in."""
+    @api.depends("visit_type", "partner_id")
+    def _compute_name(self):
+        """A visit is named after its type and customer until its salesperson gives it a subject."""
+        labels = dict(self._fields["visit_type"]._description_selection(self.env))
         for visit in self:
-            customer = visit.partner_id
+            if not visit.name:
+                visit.name = " · ".join(filter(None, (labels.get(visit.visit_type), visit.partner_id.name))) or False
+
+    @api.depends("checkin_time", "checkin_latitude", "checkin_longitude", "checkin_customer_latitude",
+                 "checkin_customer_longitude", "checkin_customer_moved_by_id", "checkin_customer_moved_on")
+    def _compute_checkin(self):
+        """Decided when checking in, against the customer's position and the company's limit of that
+        moment, both kept with the check-in: moving the customer or changing the limit later does not
+        rewrite a check-in."""
+        for visit in self:
             visit.checkin_distance = 0.0
             visit.checkin_far = False
+            moved_on = visit.checkin_customer_moved_on
+            visit.checkin_customer_moved = bool(
+                visit.checkin_time and moved_on and visit.checkin_customer_moved_by_id == visit.user_id
+                and visit.checkin_time - moved_on <= timedelta(hours=CUSTOMER_MOVED_HOURS))
             if not visit.checkin_time:
                 visit.checkin_status = "none"
-            elif not (customer.partner_latitude or customer.partner_longitude):
+            elif not (visit.checkin_customer_latitude or visit.checkin_customer_longitude):
                 visit.checkin_status = "unknown"
             else:
                 distance = haversine_km(visit.checkin_latitude, visit.checkin_longitude,
-                                        customer.partner_latitude, customer.partner_longitude)
+                                        visit.checkin_customer_latitude, visit.checkin_customer_longitude)
                 visit.checkin_distance = distance
                 visit.checkin_far = distance > (visit.company_id or self.env.company).spm_checkin_max_distance
                 visit.checkin_status = "far" if visit.checkin_far else "near"
@@ -136,34 +169,34 @@ class SpmVisit(models.Model):
         """A visit counts for the opportunity's gate: only someone who may work the opportunity links it.
         Also the rule for meetings, which count for the same gate (``lead_id``: an id or a list of ids)."""
         if lead_id and not self.env.su:
-            self.env["crm.lead"].browse(lead_id).check_access("write")
+            self.env["crm.lead"].browse(lead_id)._spm_check_work()
+
+    def _spm_check_parents(self, _names):
+        self._spm_check_lead(self.lead_id.ids)
+
+    def _spm_refuse(self, names):
+        if names & {"user_id"}:
+            raise AccessError(self.env._("A visit belongs to the salesperson who logged it."))
+        if names & {*CHECKIN_FIELDS, "checkin_distance", "checkin_status", "checkin_far", "checkin_customer_moved"}:
+            raise AccessError(self.env._("The check-in of a visit is recorded once by the button “Check In”, from the "
+                                       "salesperson's phone, and never changed by hand."))
+        return super()._spm_refuse(names)
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if CHECKIN_FIELDS & set(vals):
-                    raise UserError(self.env._("The check-in is recorded by the button “Check In” on the visit, "
-                                               "from the salesperson's phone."))
-                vals.pop("next_activity_id", None)
-                vals.pop("calendar_event_id", None)
-                self._spm_check_lead(vals.get("lead_id"))
         visits = super().create(vals_list)
         visits.filtered("next_date")._spm_sync_follow_up()
         return visits
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         if not self.env.su:
-            if CHECKIN_FIELDS & set(vals) or {"next_activity_id", "calendar_event_id"} & set(vals):
-                raise UserError(self.env._("The check-in of a visit is recorded once by the button “Check In” and "
-                                           "never changed by hand."))
-            if "user_id" in vals and any(visit.user_id.id != vals["user_id"] for visit in self):
-                raise UserError(self.env._("A visit belongs to the salesperson who logged it."))
-            if "partner_id" in vals and any(visit.checkin_time and visit.partner_id.id != vals["partner_id"]
-                                            for visit in self):
+            checked_in = self.filtered("checkin_time")
+            if "partner_id" in vals and checked_in._spm_changes("partner_id", vals["partner_id"]):
                 raise UserError(self.env._("The customer of a checked-in visit cannot change."))
-            if vals.get("lead_id"):
-                self._spm_check_lead(vals["lead_id"])
+            if "date_start" in vals and checked_in._spm_changes("date_start", vals["date_start"]):
+                raise UserError(self.env._("The date of a checked-in visit cannot change: it was checked in on its "
+                                           "day."))
         res = super().write(vals)
         if {"next_date", "next_step", "lead_id"} & set(vals):
             self._spm_sync_follow_up()
@@ -223,11 +256,24 @@ class SpmVisit(models.Model):
         if company._spm_local_date(self.date_start) != company._spm_local_date(now):
             raise UserError(self.env._("Check in on the day of the visit (%s).",
                                        company._spm_local_date(self.date_start)))
-        # the position comes from the check-in only: written by the workflow, not by the user
-        self.sudo().write({"checkin_latitude": latitude, "checkin_longitude": longitude, "checkin_time": now})
+        # the position comes from the check-in only: written by the workflow, not by the user; the customer's
+        # position of this moment is kept with it, and who last set it
+        customer = self.partner_id.sudo()
+        self.sudo().write({
+            "checkin_latitude": latitude, "checkin_longitude": longitude, "checkin_time": now,
+            "checkin_customer_latitude": customer.partner_latitude,
+            "checkin_customer_longitude": customer.partner_longitude,
+            "checkin_customer_moved_by_id": customer.spm_geo_changed_by_id.id,
+            "checkin_customer_moved_on": customer.spm_geo_changed_on,
+        })
         self.message_post(body=self.env._(
             "Checked in %(distance)s km from the customer.", distance=round(self.checkin_distance, 2))
             if self.checkin_status in ("near", "far") else self.env._("Checked in; the customer has no geolocation."))
+        if self.checkin_customer_moved:
+            self.message_post(body=self.env._(
+                "%(user)s set the customer's position on the map on %(date)s, shortly before checking in.",
+                user=self.checkin_customer_moved_by_id.name,
+                date=format_datetime(self.env, self.checkin_customer_moved_on, dt_format="short")))
         return True
 
     # ------------------------------------------------------------

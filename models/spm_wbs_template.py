@@ -4,6 +4,7 @@ from odoo import fields, models
 class SpmWbsTemplate(models.Model):
     _name = "spm.wbs.template"
     _description = "WBS Template"
+    _inherit = ["spm.workflow.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

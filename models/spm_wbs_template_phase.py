@@ -5,6 +5,7 @@ class SpmWbsTemplatePhase(models.Model):
     """A phase of the WBS: becomes a project.milestone with its tasks."""
     _name = "spm.wbs.template.phase"
     _description = "WBS Template Phase"
+    _inherit = ["spm.workflow.mixin"]
     _order = "template_id, sequence, id"
 
     template_id = fields.Many2one("spm.wbs.template", required=True, index=True, ondelete="cascade")

@@ -2,7 +2,10 @@ from odoo import fields, models
 
 
 class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
+    _name = "survey.user_input"
+    _inherit = ["survey.user_input", "spm.workflow.mixin"]
+    # the phase whose satisfaction an answer gives: set when the survey is sent for it
+    _spm_workflow_fields = ("spm_acceptance_id",)
 
     spm_acceptance_id = fields.Many2one(
         "spm.acceptance", string="Acceptance", index="btree_not_null", ondelete="set null", readonly=True,
