@@ -2,7 +2,7 @@
     "name": "Sales Project Management",
     "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation "
     "approval, delivery projects and payment collection on Odoo CRM, Project, Sales and Invoicing",
-    "version": "18.0.1.3.3",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "author": "Sales Project Management",
     "website": "https://github.com/sales-project-management/sales_project_management",
@@ -47,7 +47,9 @@
         "wizards/spm_gate_override_wizard_views.xml",
         "wizards/spm_initiation_decision_wizard_views.xml",
         "wizards/spm_change_request_decision_wizard_views.xml",
+        "wizards/spm_collection_attach_wizard_views.xml",
         "wizards/spm_collection_plan_wizard_views.xml",
+        "wizards/spm_daily_report_review_wizard_views.xml",
         "views/spm_collection_line_views.xml",
         "views/spm_initiation_views.xml",
         "views/spm_satisfaction_views.xml",

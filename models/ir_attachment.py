@@ -20,19 +20,44 @@ class IrAttachment(models.Model):
     def check(self, mode, values=None):
         res = super().check(mode, values)
         if mode != "read" and not self.env.su:
-            self._spm_check_archive(mode, values)
+            rows = self._spm_rows()
+            self._spm_check_new_targets(rows, values)
+            self._spm_check_archive(mode, values, rows)
         return res
 
-    def _spm_check_archive(self, mode, values):
+    def _spm_rows(self):
+        """(res_model, res_id, document type) of the attachments, as saved."""
+        if not self:
+            return []
+        self.flush_model(["res_model", "res_id", "spm_document_type_id"])
+        return self.env.execute_query(SQL(
+            "SELECT res_model, res_id, spm_document_type_id FROM ir_attachment WHERE id IN %s", tuple(self.ids)))
+
+    def _spm_targets(self, rows, values):
+        """The records the attachments are attached to once ``values`` are written: a change of ``res_id``
+        or of ``res_model`` alone moves them too (Odoo checks the new record only when both are given)."""
+        if not values or not ({"res_model", "res_id"} & values.keys()):
+            return []
+        if values.get("res_model") and values.get("res_id"):
+            return [(values["res_model"], values["res_id"], values.get("spm_document_type_id"))]
+        return [(values.get("res_model", res_model), values.get("res_id", res_id),
+                 values.get("spm_document_type_id", type_id)) for res_model, res_id, type_id in rows]
+
+    def _spm_check_new_targets(self, rows, values):
+        """Moving a document onto a record needs the right to change that record, as attaching it there does."""
+        if not values or ("res_model" in values and "res_id" in values):
+            return  # Odoo's own check covers a complete target
+        by_model = defaultdict(set)
+        for res_model, res_id, _type in self._spm_targets(rows, values):
+            if res_model and res_id and res_model in self.env:
+                by_model[res_model].add(res_id)
+        for res_model, ids in by_model.items():
+            self.env[res_model].browse(ids).exists().check_access("write")
+
+    def _spm_check_archive(self, mode, values, rows):
         """The archive of a closed project stays as it is (managers excepted), and so does the signed
         report of a confirmed acceptance."""
-        rows = []
-        if self:
-            self.flush_model(["res_model", "res_id", "spm_document_type_id"])
-            rows = self.env.execute_query(SQL(
-                "SELECT res_model, res_id, spm_document_type_id FROM ir_attachment WHERE id IN %s", tuple(self.ids)))
-        if values and values.get("res_model") and values.get("res_id"):
-            rows.append((values["res_model"], values["res_id"], values.get("spm_document_type_id")))
+        rows = rows + self._spm_targets(rows, values)
         targets = defaultdict(set)
         for res_model, res_id, _type in rows:
             if res_model in PROJECT_RECORDS and res_id:

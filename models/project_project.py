@@ -9,15 +9,15 @@ from odoo.tools import SQL, format_amount
 from .project_update import iso_week, week_bounds
 from .spm_translation import copy_translations, term_translations
 
-# set by the 立项 workflow, the plan's confirmation, approved change requests and the weekly job only,
-# never by a user's write, import or RPC call
-WORKFLOW_FIELDS = ("spm_lead_id", "spm_initiation_id", "spm_grade_id", "spm_collection_confirmed", "spm_budget",
-                   "spm_report_reminded_week")
 # the financial accounts whose analytic items are costs of a project (vendor bills, expenses, journal entries)
 EXPENSE_ACCOUNT_TYPES = ("expense", "expense_depreciation", "expense_direct_cost")
-# set by confirming the passed final acceptance (spm.acceptance) only
-ACCEPTANCE_FIELDS = ("spm_acceptance_date",)
 PLAN_GROUPS = ("account.group_account_invoice", "sales_project_management.group_spm_manager")
+# the money of a sales project (budget, costs, collection), read by its team, by the managers, project
+# managers and accountants only; anyone else reading the project gets it empty
+FIGURE_FIELDS = frozenset({"spm_budget", "spm_cost_actual", "spm_cost_ratio", "spm_amount_planned",
+                           "spm_amount_invoiced", "spm_amount_received", "spm_collection_progress"})
+FIGURE_GROUPS = ("sales_project_management.group_spm_manager", "project.group_project_manager",
+                 "account.group_account_invoice", "account.group_account_readonly")
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 # what the gate status of a project reads
 PROJECT_GATE_INPUTS = ("stage_id", "company_id", "write_date", "spm_final_accepted", "spm_collection_done",
@@ -65,7 +65,11 @@ DAYS = _lt("days")
 
 class ProjectProject(models.Model):
     _name = "project.project"
-    _inherit = ["project.project", "spm.gated.mixin"]
+    _inherit = ["project.project", "spm.gated.mixin", "spm.workflow.mixin"]
+    # set by the 立项 workflow, the plan's confirmation, the weekly job and the confirmation of the passed
+    # final acceptance (spm.acceptance) only, never by a user's write, import or RPC call
+    _spm_workflow_fields = ("spm_lead_id", "spm_initiation_id", "spm_grade_id", "spm_collection_confirmed",
+                            "spm_report_reminded_week", "spm_acceptance_date")
     _spm_stage_model = "project.project.stage"
     _spm_scope_field = "company_id"
     _spm_log_fields = ("project_id", "project_stage_from_id", "project_stage_to_id")
@@ -149,7 +153,7 @@ class ProjectProject(models.Model):
                                                compute_sudo=True)
     spm_change_request_ids = fields.One2many("spm.change.request", "project_id", string="Change Requests")
     spm_budget = fields.Monetary(
-        "Budget", compute="_compute_spm_budget", store=True, currency_field="currency_id",
+        "Budget", compute="_compute_spm_budget", store=True, currency_field="currency_id", aggregator=None,
         help="The cost budget of the initiation (立项) plus the budget changes of approved change requests.")
     spm_cost_actual = fields.Monetary(
         "Actual Cost", compute="_compute_spm_cost_actual", compute_sudo=True, currency_field="currency_id",
@@ -157,6 +161,9 @@ class ProjectProject(models.Model):
              "accounts, and analytic items without a journal item (timesheets, manual costs).")
     spm_cost_ratio = fields.Float("Cost / Budget (%)", compute="_compute_spm_cost_ratio", compute_sudo=True)
     spm_report_reminded_week = fields.Char("Weekly Report Reminded For", copy=False, readonly=True)
+    spm_figures_visible = fields.Boolean(
+        "Figures Visible", compute="_compute_spm_figures_visible",
+        help="The budget, costs and collection of a sales project are its team's (and managers' and accountants').")
 
     @api.depends("spm_collection_line_ids.amount_company", "spm_collection_line_ids.amount_invoiced_company",
                  "spm_collection_line_ids.amount_received_company", "spm_collection_line_ids.state",
@@ -164,12 +171,15 @@ class ProjectProject(models.Model):
                  "spm_collection_line_ids.is_cancelled", "company_id.currency_id",
                  "spm_acceptance_date", "spm_success_criterion_ids.code", "spm_success_criterion_ids.target")
     def _compute_spm_collection(self):
+        """Planned: the installments; invoiced and received: every customer document of the project, whatever
+        made it (an installment, the order's own invoicing), received being the 回款 receipts' money."""
+        invoiced, received = self._spm_money_figures()
         for project in self:
             lines = project.spm_collection_line_ids.filtered(lambda line: not line.is_cancelled)
             project.spm_currency_id = project.company_id.currency_id or self.env.company.currency_id
             project.spm_amount_planned = sum(lines.mapped("amount_company"))
-            project.spm_amount_invoiced = sum(lines.mapped("amount_invoiced_company"))
-            project.spm_amount_received = sum(lines.mapped("amount_received_company"))
+            project.spm_amount_invoiced = invoiced.get(project._origin.id, 0.0)
+            project.spm_amount_received = received.get(project._origin.id, 0.0)
             project.spm_collection_progress = (
                 100 * project.spm_amount_received / project.spm_amount_planned if project.spm_amount_planned else 0)
             target = project.spm_success_criterion_ids.filtered(lambda c: c.code == "collection_cycle")
@@ -182,6 +192,19 @@ class ProjectProject(models.Model):
             project.spm_collection_cycle_days = cycle
             project.spm_collection_cycle_met = bool(lines) and all(line.state == "paid" for line in lines) and (
                 not target or cycle <= target[:1].target)
+
+    def _spm_money_figures(self):
+        """({project id: invoiced}, {project id: received}) in company currency: the posted customer invoices
+        net of credit notes, and the money received on them (``spm.collection.receipt``), in two queries."""
+        ids = [project_id for project_id in self._origin.ids if project_id]
+        if not ids:
+            return {}, {}
+        invoiced = {project.id: amount for project, amount in self.env["account.move"].sudo()._read_group(
+            [("spm_project_id", "in", ids), ("state", "=", "posted"),
+             ("move_type", "in", ("out_invoice", "out_refund"))], ["spm_project_id"], ["amount_total_signed:sum"])}
+        received = self.env["spm.collection.receipt"].sudo()._spm_received(
+            SQL("doc.spm_project_id = ANY(%s)", ids), SQL("r.project_id"))
+        return invoiced, {project_id: values[1] for project_id, values in received.items()}
 
     @api.depends("spm_collection_line_ids.state", "spm_collection_line_ids.amount_invoiced",
                  "spm_collection_line_ids.invoice_ids.state", "spm_collection_line_ids.invoice_ids.amount_residual")
@@ -411,7 +434,8 @@ class ProjectProject(models.Model):
         costs = self._spm_costs()
         refused, warned = [], self.browse()
         for project in self:
-            if added.get(project, 0.0) <= 0 or not project.spm_budget:
+            # a sales project with no budget left is controlled too: any cost is beyond it
+            if added.get(project, 0.0) <= 0 or not project._spm_is_sales_project():
                 continue
             company = project.company_id or self.env.company
             limit = project.spm_budget * (1 + company.spm_budget_tolerance / 100)
@@ -456,6 +480,32 @@ class ProjectProject(models.Model):
         return self.env.ref("sales_project_management.group_spm_executive").sudo().users.filtered(
             lambda u: u.active and not u.share and company in u.company_ids)
 
+    @api.depends_context("uid")
+    def _compute_spm_figures_visible(self):
+        hidden = self._spm_figures_hidden()
+        for project in self:
+            project.spm_figures_visible = project not in hidden
+
+    def _spm_figures_hidden(self):
+        """The sales projects among these whose money the user may not read: not on their team."""
+        user = self.env.user
+        if self.env.su or any(user.has_group(group) for group in FIGURE_GROUPS):
+            return self.browse()
+        sales = self._origin.sudo().filtered("spm_grade_id")
+        return (sales - sales.filtered_domain(self._spm_team_domain(user))).with_env(self.env)
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """Every read over RPC (read, search_read, the web client's web_read) goes through here: the money
+        figures of another team's sales project come back empty."""
+        result = super()._read_format(fnames, load)
+        masked = FIGURE_FIELDS.intersection(fnames)
+        if masked and result:
+            hidden = set(self.browse([values["id"] for values in result])._spm_figures_hidden().ids)
+            for values in result:
+                if values["id"] in hidden:
+                    values.update(dict.fromkeys(masked, 0.0))
+        return result
+
     @api.model
     def _spm_team_domain(self, user):
         """Projects whose team ``user`` belongs to: the project manager and members, the opportunity's
@@ -465,47 +515,35 @@ class ProjectProject(models.Model):
                 ("spm_lead_id.team_id.crm_team_member_ids.user_id", "=", user.id)]
 
     def _spm_check_team(self, message):
-        """Only the projects' team (or a manager) acts on them; ``message(project names)`` says what."""
+        """Only the projects' team (or a manager: of sales projects, or Odoo's project administrator) acts on
+        them; ``message(project names)`` says what."""
         user = self.env.user
-        if self.env.su or user.has_group("sales_project_management.group_spm_manager"):
+        if self.env.su or user.has_group(MANAGER_GROUP) or user.has_group("project.group_project_manager"):
             return
         outside = self.sudo() - self.sudo().filtered_domain(self._spm_team_domain(user))
         if outside:
             raise AccessError(message(", ".join(outside.mapped("name"))))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(vals.get(name) for vals in vals_list for name in WORKFLOW_FIELDS):
-            raise AccessError(self.env._(
-                "The opportunity, initiation, grade, budget and plan confirmation of a project are set by the "
-                "initiation (立项) workflow, approved change requests and the collection plan's confirmation."))
-        if not self.env.su and any(vals.get(name) for vals in vals_list for name in ACCEPTANCE_FIELDS):
+    def _spm_refuse(self, names):
+        if names == {"spm_acceptance_date"}:
             raise AccessError(self.env._(
                 "The final acceptance date of a project is set by confirming its passed final acceptance (验收)."))
-        self._spm_check_forged_gate_fields(vals_list)
+        raise AccessError(self.env._(
+            "The opportunity, initiation, grade, budget and plan confirmation of a project are set by the initiation "
+            "(立项) workflow, approved change requests and the collection plan's confirmation (button “Confirm "
+            "Plan”)."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
         projects = super().create(vals_list)
         if not self._spm_gates_bypassed():
             projects._spm_check_stage_moves(None)
         return projects
 
     def write(self, vals):
-        if not self.env.su:
-            for name in set(WORKFLOW_FIELDS) & set(vals):
-                value = vals[name]
-                if any((project[name].id if project._fields[name].type == "many2one" else project[name])
-                       != (value or False) for project in self):
-                    raise AccessError(self.env._(
-                        "The opportunity, initiation, grade, budget and plan confirmation of a project are set by "
-                        "the initiation (立项) workflow, approved change requests and the collection plan's "
-                        "confirmation (button “Confirm Plan”)."))
-            for name in set(ACCEPTANCE_FIELDS) & set(vals):
-                if any(project[name] != (fields.Date.to_date(vals[name]) or False) for project in self):
-                    raise AccessError(self.env._(
-                        "The final acceptance date of a project is set by confirming its passed final acceptance "
-                        "(验收)."))
-            if set(vals) - {"is_favorite"}:
-                self._spm_check_open()
-        self._spm_check_forged_gate_fields([vals])
+        vals = self._spm_guard_write(vals)
+        if not self.env.su and set(vals) - {"is_favorite"}:
+            self._spm_check_open()
         check_moves = "stage_id" in vals and not self._spm_gates_bypassed()
         old_stages = {project.id: project.stage_id.id for project in self} if check_moves else None
         res = super().write(vals)
@@ -581,10 +619,14 @@ class ProjectProject(models.Model):
         """Replace the not-invoiced installments of the order by those of a template, in one click."""
         self.ensure_one()
         self._spm_check_plan_rights()
-        if isinstance(template, int):  # called over RPC or from a data file with ids
-            template = self.env["spm.collection.template"].browse(template)
-        if isinstance(order, int):
-            order = self.env["sale.order"].browse(order)
+        # called over RPC or from a data file with ids
+        template, order = (value if isinstance(value, models.BaseModel) else self.env[model].browse(
+            value if isinstance(value, int) and not isinstance(value, bool) else []).exists()
+            for value, model in ((template, "spm.collection.template"), (order, "sale.order")))
+        if len(template) != 1 or template._name != "spm.collection.template":
+            raise UserError(self.env._("Choose the collection template to apply (given by its id)."))
+        if len(order) != 1 or order._name != "sale.order":
+            raise UserError(self.env._("Choose the sale order whose collection to plan (given by its id)."))
         if order.state != "sale":
             raise UserError(self.env._("Confirm the sale order before planning its collection."))
         milestones = self.milestone_ids.sorted(lambda m: (m.deadline or fields.Date.today(), m.id))
@@ -753,8 +795,18 @@ class ProjectProject(models.Model):
     def _spm_acceptance_stage_id(self):
         return self.env["ir.model.data"]._xmlid_to_res_id("project.project_project_stage_1", raise_if_not_found=False)
 
+    def _spm_current_grade(self):
+        """The grade that decides the project's approvals now: the one of its 立项, or its opportunity's if that
+        rose since (until the new 立项 is approved, the higher chain decides)."""
+        self.ensure_one()
+        project = self.sudo()
+        grades = (project.spm_grade_id | project.spm_lead_id.spm_grade_id).sorted(lambda g: (g.min_amount, g.id))
+        return grades[-1:].with_env(self.env)
+
     def _spm_is_sales_project(self):
-        """A delivery project of the addon: graded by its initiation (立项)."""
+        """A delivery project of the addon: graded by its initiation (立项). No project is none."""
+        if not self:
+            return False
         self.ensure_one()
         return bool(self.sudo().spm_grade_id)
 

@@ -7,11 +7,11 @@ from odoo.addons.project.models.project_task import CLOSED_STATES
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 # the week's figures, compiled when the report is created (or refreshed), never typed
-FIGURE_FIELDS = {
+FIGURE_FIELDS = (
     "spm_milestone_due_count", "spm_milestone_reached_count", "spm_task_planned_count", "spm_task_done_count",
     "spm_issue_open_count", "spm_issue_escalated_count", "spm_risk_high_count", "spm_budget", "spm_cost_actual",
-    "spm_cost_ratio", "spm_collection_due", "spm_collection_received", "spm_sent_date",
-}
+    "spm_cost_ratio", "spm_collection_due", "spm_collection_received",
+)
 
 
 def iso_week(day):
@@ -28,7 +28,10 @@ class ProjectUpdate(models.Model):
     """周进度报告: the project update of a sales project is its weekly progress report, one per ISO
     week, pre-filled with the week's figures when created; it prints as a PDF and is mailed to the
     project team and the monitors (监控人)."""
-    _inherit = "project.update"
+    _name = "project.update"
+    _inherit = ["project.update", "spm.workflow.mixin"]
+    _spm_workflow_fields = (*FIGURE_FIELDS, "spm_sent_date")
+    _spm_parent_fields = ("project_id",)
 
     spm_week = fields.Char(
         "Week", compute="_compute_spm_week", store=True, index="btree_not_null",
@@ -161,16 +164,29 @@ class ProjectUpdate(models.Model):
             "spm_collection_received": values["collection_received"],
         }
 
+    def _spm_check_parents(self, _names):
+        self._spm_check_parents_of(self.project_id)
+
+    def _spm_check_parents_of(self, projects):
+        """The weekly report of a sales project is written by its team, while the project is open."""
+        projects = projects.filtered(lambda project: project.sudo()._spm_is_sales_project())
+        projects._spm_check_team(
+            lambda names: self.env._("Only the team of the project %s writes its weekly reports.", names))
+        projects._spm_check_open()
+
+    def _spm_refuse(self, names):
+        raise AccessError(self.env._("The figures of a weekly report are compiled from the project; use "
+                                     "“Refresh Figures”."))
+
     @api.model_create_multi
     def create(self, vals_list):
         Project = self.env["project.project"]
         weeks = set()
         for vals in vals_list:
-            if not self.env.su:
-                for name in FIGURE_FIELDS:
-                    vals.pop(name, None)
             project = Project.browse(vals.get("project_id") or self.env.context.get("default_project_id"))
             if project and project.sudo()._spm_is_sales_project():
+                # before anything is compiled from the project: its team only
+                self.browse()._spm_check_parents_of(project)
                 day = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
                 if (project.id, iso_week(day)) in weeks:
                     raise ValidationError(self.env._("%(project)s already has its weekly report for %(week)s.",
@@ -188,9 +204,7 @@ class ProjectUpdate(models.Model):
         return updates
 
     def write(self, vals):
-        if not self.env.su and FIGURE_FIELDS & set(vals):
-            raise AccessError(self.env._("The figures of a weekly report are compiled from the project; use "
-                                         "“Refresh Figures”."))
+        vals = self._spm_guard_write(vals)
         if {"date", "project_id"} & set(vals):
             for update in self:
                 project = self.env["project.project"].browse(vals.get("project_id", update.project_id.id))

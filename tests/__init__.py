@@ -12,7 +12,9 @@ from . import (
     test_i18n,
     test_initiation,
     test_initiation_concurrency,
+    test_integrity,
     test_issue_escalation,
+    test_money,
     test_monitoring_jobs,
     test_multi_company,
     test_project_gates,
@@ -27,4 +29,5 @@ from . import (
     test_tours,
     test_visit,
     test_weekly_report,
+    test_workflow_fields,
 )

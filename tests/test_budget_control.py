@@ -117,9 +117,14 @@ class TestBudgetControl(SpmMonitoringCommon):
         with self.assertRaises(UserError):
             self._bill(1_000).action_post()
 
-    def test_projects_without_budget_are_not_controlled(self):
+    def test_a_sales_project_without_budget_is_controlled(self):
+        """No budget is a budget of zero: the first cost needs an approved budget change (under the refusing
+        policy); a project that is not a sales project is not controlled."""
         _lead, project = self._approved_project(name="无预算项目", budget=0)
-        bill = self._bill(5_000_000, project=project)
-        bill.action_post()
-        self.assertEqual(project.spm_cost_actual, 5_000_000)
-        self.assertEqual(project.spm_cost_ratio, 0)
+        with self.assertRaises(UserError):
+            self._bill(5_000_000, project=project).action_post()
+        self.assertEqual(project.spm_cost_actual, 0)
+        plain = self.env["project.project"].create({"name": "内部项目", "company_id": self.company.id})
+        plain._create_analytic_account()
+        self._bill(5_000_000, project=plain).action_post()
+        self.assertEqual(plain.spm_cost_actual, 5_000_000)

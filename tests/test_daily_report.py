@@ -74,12 +74,14 @@ class TestDailyReport(SpmVisitCommon):
         review = report.activity_ids.filtered(lambda a: a.activity_type_id == review_type)
         self.assertEqual(review.user_id, self.user_manager_east)
 
-        # the leader reviews it in the form, with a rating and a comment
+        # the leader reviews it from the form's button, with a rating and a comment
         self.assertTrue(report.with_user(self.user_manager_east).can_review)
-        with Form(report.with_user(self.user_manager_east)) as form:
+        action = report.with_user(self.user_manager_east).action_open_review()
+        Wizard = self.env[action["res_model"]].with_user(self.user_manager_east).with_context(**action["context"])
+        with Form(Wizard) as form:
             form.rating = "4"
             form.review_comment = "调研扎实，UPS 方案找产品部支持。"
-        report.with_user(self.user_manager_east).action_review()
+        form.record.action_review()
         self.assertEqual((report.state, report.rating, report.reviewer_id),
                          ("reviewed", "4", self.user_manager_east))
         self.assertTrue(report.date_reviewed)
@@ -131,7 +133,7 @@ class TestDailyReport(SpmVisitCommon):
             other.with_user(self.user_sales_east).read(["summary"])
         with self.assertRaises(AccessError):
             other.with_user(self.user_sales_east).write({"summary": "代写"})
-        for values in ({"state": "reviewed"}, {"date_submitted": fields.Datetime.now()}, {"is_late": False},
+        for values in ({"state": "reviewed"}, {"date_submitted": fields.Datetime.now()}, {"is_late": True},
                        {"user_id": self.user_sales_north.id}, {"date": "2026-01-01"}, {"reminder_sent": True}):
             with self.subTest(values=values), self.assertRaises(AccessError):
                 as_sales.write(values)

@@ -99,7 +99,7 @@ class TestIssueEscalation(SpmMonitoringCommon):
         with self.assertRaises(AccessError):
             as_sales.write({"spm_escalation_level": "2"})
         with self.assertRaises(AccessError):
-            as_sales.write({"spm_issue_date": fields.Datetime.now()})
+            as_sales.write({"spm_issue_date": fields.Datetime.now() - timedelta(days=1)})
         with self.assertRaises(ValidationError):
             issue.spm_issue_date = fields.Datetime.now() + timedelta(days=3)
 

@@ -17,9 +17,10 @@ class TestRpc(SpmCollectionCommon, SpmGateCommon, HttpCase):
         return self.xmlrpc_object.execute_kw(self.env.cr.dbname, uid, user.login, model, method,
                                              [ids, *args], kwargs)
 
-    def _model_call(self, user, model, method, *args):
+    def _model_call(self, user, model, method, *args, context=None):
         uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
-        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, uid, user.login, model, method, list(args))
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, uid, user.login, model, method, list(args),
+                                             {"context": context} if context else {})
 
     def assertAction(self, result, model=None):
         self.assertIsInstance(result, dict)
@@ -80,6 +81,42 @@ class TestRpc(SpmCollectionCommon, SpmGateCommon, HttpCase):
         with self.assertRaises(xmlrpc.client.Fault):
             self._call(sales, "crm.lead", "write", lead.ids, {"spm_project_id": self.project.id})
         self.assertEqual(lead.spm_project_id, project)
+
+
+    def test_forgeries_over_rpc_are_refused_or_ignored(self):
+        """What was tried from outside, again over XML-RPC as the roles that tried it: a context default, a
+        move onto another team's opportunity, a figure written by hand, a bad argument."""
+        sales, accountant = self.user_sales_east, self.user_accountant
+        lead = self._create_lead("默认值伪造", expected_revenue=3_000_000)
+        north = self._create_lead("华北机会", user=self.user_sales_north, team=self.team_north)
+        request_id = self._model_call(sales, "spm.initiation", "create", {"lead_id": lead.id},
+                                      context={"default_state": "approved", "default_grade_id": self.grade_company.id})
+        request = self.env["spm.initiation"].browse(request_id)
+        self.assertEqual((request.state, request.grade_id.id), ("draft", False))
+        self.assertFalse(lead.spm_initiation_approved)
+        competitor_id = self._model_call(sales, "spm.lead.competitor", "create", {"lead_id": lead.id, "name": "X"})
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._call(sales, "spm.lead.competitor", "write", [competitor_id], {"lead_id": north.id})
+        self.assertEqual(self.env["spm.lead.competitor"].browse(competitor_id).lead_id, lead)
+        # an accountant neither writes an installment's figures nor links another project's invoice to it
+        self._call(accountant, "project.project", "action_spm_apply_collection_template", self.project.ids,
+                   self.template.id, self.order.id)
+        advance = self.project.spm_collection_line_ids.sorted("sequence")[0]
+        for values in ({"state": "paid"}, {"amount_received": 300_000}, {"amount_received_company": 300_000}):
+            with self.subTest(values=values), self.assertRaises(xmlrpc.client.Fault):
+                self._call(accountant, "spm.collection.line", "write", advance.ids, values)
+        self.assertEqual((advance.state, advance.amount_received), ("to_invoice", 0.0))
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._call(accountant, "spm.collection.line", "action_attach_invoice", advance.ids, "x")
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._model_call(self.user_manager_east, "spm.commission.settlement", "action_generate", 2026, 13)
+
+    def test_a_scale_answer_lies_on_its_scale(self):
+        """The customer's satisfaction survey is public: an answer of 99 is refused on the form."""
+        question = self.env["spm.satisfaction.criterion"].search([], limit=1).question_id
+        self.assertTrue(question.validate_question(99))
+        self.assertTrue(question.validate_question("3.5"))
+        self.assertFalse(question.validate_question(4))
 
 
 @tagged("post_install", "-at_install")

@@ -433,6 +433,8 @@ class TestGateQueries(SpmGateCommon):
                        {"spm_initiation_approved": True}):
             with self.assertRaises(AccessError):
                 lead.with_user(self.user_sales_east).write(values)
+            if not any(values.values()):
+                continue  # the empty default given back on create is no forgery
             with self.assertRaises(AccessError):
                 self.env["crm.lead"].with_user(self.user_sales_east).create(
                     {"name": "伪造", "type": "opportunity", "team_id": self.team_east.id, **values})

@@ -69,6 +69,31 @@ class TestTours(HttpCase):
         accountant.lang = "zh_CN"
         self.start_tour("/odoo", "spm_collection_tour", login="spm_accountant")
 
+    def test_accountant_opens_a_sales_project_from_the_tracking_table(self):
+        accountant = self.env.ref(f"{MODULE}.user_spm_accountant")  # the demo data: Invoicing administrator only
+        accountant.lang = "zh_CN"
+        self.start_tour("/odoo", "spm_accountant_project_tour", login="spm_accountant")
+
+    def test_users_without_the_addon_open_sales_records(self):
+        """A plain project user opens a sales project, a plain CRM salesperson an opportunity: the addon's
+        fields never cost them an access error."""
+        project = self.env["project.project"].search([("spm_grade_id", "!=", False),
+                                                      ("spm_collection_line_ids", "!=", False)], limit=1)
+        company = project.company_id
+        project_user = mail_new_test_user(self.env, login="spm_tour_project_user", name="张工", lang="zh_CN",
+                                          groups="base.group_user,project.group_project_user",
+                                          company_id=company.id, company_ids=[(6, 0, company.ids)])
+        project.message_subscribe(project_user.partner_id.ids)
+        self.start_tour(f"/odoo/action-project.open_view_project_all/{project.id}", "spm_record_form_tour",
+                        login="spm_tour_project_user")
+        salesperson = mail_new_test_user(self.env, login="spm_tour_crm_user", name="赵敏", lang="zh_CN",
+                                         groups="base.group_user,sales_team.group_sale_salesman",
+                                         company_id=company.id, company_ids=[(6, 0, company.ids)])
+        lead = self.env["crm.lead"].create({"name": "普通商机", "type": "opportunity", "user_id": salesperson.id,
+                                            "company_id": company.id})
+        self.start_tour(f"/odoo/action-crm.crm_lead_action_pipeline/{lead.id}", "spm_record_form_tour",
+                        login="spm_tour_crm_user")
+
     def test_salesperson_reads_my_commissions(self):
         salesperson = self.env.ref(f"{MODULE}.user_spm_sales2")  # the demo data: her commissions and a clawback
         salesperson.lang = "zh_CN"

@@ -86,7 +86,7 @@ class TestVisit(SpmVisitCommon):
         with self.assertRaises(AccessError):
             visit.with_user(self.user_manager_east).action_checkin(*self.BUREAU)
         for values in ({"checkin_latitude": 30.2}, {"checkin_time": fields.Datetime.now()},
-                       {"checkin_distance": 0.1}, {"checkin_far": False}, {"checkin_status": "near"}):
+                       {"checkin_distance": 0.1}, {"checkin_far": True}, {"checkin_status": "near"}):
             with self.subTest(values=values), self.assertRaises(UserError):
                 as_sales.write(values)
         as_sales.action_checkin(30.2796, 120.2587)
