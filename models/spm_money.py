@@ -19,7 +19,7 @@ from odoo.tools import SQL
 MONEY_SQL = """
     SELECT p.id AS id, ml.date AS date, doc.company_id AS company_id, doc.currency_id AS currency_id,
            p.debit_amount_currency * r.ratio AS amount, p.amount * r.ratio AS amount_company,
-           pay.id AS payment_id, mm.id AS payment_move_id, doc.id AS document_id, doc.id AS invoice_id,
+           pay.id AS payment_id, ml.move_id AS payment_move_id, doc.id AS document_id, doc.id AS invoice_id,
            doc.invoice_user_id AS user_id, doc.team_id AS team_id, doc.commercial_partner_id AS partner_id,
            doc.spm_project_id AS project_id, doc.spm_sale_order_id AS sale_order_id
       FROM account_move doc
@@ -27,15 +27,15 @@ MONEY_SQL = """
       JOIN account_account da ON da.id = dl.account_id AND da.account_type = 'asset_receivable'
       JOIN account_partial_reconcile p ON p.debit_move_id = dl.id
       JOIN account_move_line ml ON ml.id = p.credit_move_id
+ LEFT JOIN account_payment pay ON pay.move_id = ml.move_id
       JOIN account_move mm ON mm.id = ml.move_id
- LEFT JOIN account_payment pay ON pay.move_id = mm.id
-      JOIN LATERAL (%(ratio)s) r ON r.ratio > 0
+ LEFT JOIN LATERAL (%(statement_ratio)s) st ON TRUE
+      JOIN LATERAL (SELECT %(ratio)s AS ratio) r ON r.ratio > 0
      WHERE doc.move_type = 'out_invoice' AND doc.state = 'posted' AND %(documents)s
-       AND (pay.id IS NOT NULL OR mm.statement_line_id IS NOT NULL)
  UNION ALL
     SELECT p.id, ml.date, doc.company_id, doc.currency_id,
            -p.credit_amount_currency * r.ratio, -p.amount * r.ratio,
-           pay.id, mm.id, doc.id, COALESCE(doc.reversed_entry_id, doc.id),
+           pay.id, ml.move_id, doc.id, COALESCE(doc.reversed_entry_id, doc.id),
            COALESCE(inv.invoice_user_id, doc.invoice_user_id), COALESCE(inv.team_id, doc.team_id),
            doc.commercial_partner_id, doc.spm_project_id, doc.spm_sale_order_id
       FROM account_move doc
@@ -44,35 +44,41 @@ MONEY_SQL = """
       JOIN account_account da ON da.id = dl.account_id AND da.account_type = 'asset_receivable'
       JOIN account_partial_reconcile p ON p.credit_move_id = dl.id
       JOIN account_move_line ml ON ml.id = p.debit_move_id
+ LEFT JOIN account_payment pay ON pay.move_id = ml.move_id
       JOIN account_move mm ON mm.id = ml.move_id
- LEFT JOIN account_payment pay ON pay.move_id = mm.id
-      JOIN LATERAL (%(ratio)s) r ON r.ratio > 0
+ LEFT JOIN LATERAL (%(statement_ratio)s) st ON TRUE
+      JOIN LATERAL (SELECT %(ratio)s AS ratio) r ON r.ratio > 0
      WHERE doc.move_type = 'out_refund' AND doc.state = 'posted' AND %(documents)s
-       AND (pay.id IS NOT NULL OR mm.statement_line_id IS NOT NULL)
 """
-# The share of a payment's (or statement line's) receivable and payable counterpart that is money: its
-# liquidity lines (the payment's outstanding account, the journal's bank or cash account) over its counterpart
-# lines; below 1 when the entry also writes a difference off.
+# The share of the reconciled amount that is money. A payment: its amount (what reached the bank) over its
+# receivable counterpart line, the one reconciled (its amount plus what it writes off), both in the payment's
+# currency. A bank statement line's entry: its bank lines over its receivable and payable lines (``st``, read
+# only for those). Anything else (a credit note, a miscellaneous or write-off entry, an exchange difference) is
+# no money: 0.
 MONEY_RATIO_SQL = """
-    SELECT COALESCE(LEAST(1.0,
-               SUM(ABS(l.balance)) FILTER (WHERE l.account_id = pay.outstanding_account_id
-                                             OR l.account_id = j.default_account_id)
+    CASE WHEN pay.id IS NOT NULL THEN LEAST(1.0, pay.amount / NULLIF(ABS(ml.amount_currency), 0))
+         WHEN mm.statement_line_id IS NOT NULL THEN COALESCE(st.ratio, 0)
+         ELSE 0 END
+"""
+STATEMENT_RATIO_SQL = """
+    SELECT LEAST(1.0,
+               SUM(ABS(l.balance)) FILTER (WHERE l.account_id = j.default_account_id)
                / NULLIF(SUM(ABS(l.balance)) FILTER (WHERE a.account_type IN ('asset_receivable', 'liability_payable')),
-                        0)), 0) AS ratio
+                        0)) AS ratio
       FROM account_move_line l
       JOIN account_account a ON a.id = l.account_id
       JOIN account_journal j ON j.id = mm.journal_id
-     WHERE l.move_id = mm.id
+     WHERE mm.statement_line_id IS NOT NULL AND pay.id IS NULL AND l.move_id = mm.id
 """
 # what the money query reads, flushed before it runs
 MONEY_DEPENDS = {
     "account.move": ["move_type", "state", "company_id", "currency_id", "invoice_user_id", "team_id",
                      "commercial_partner_id", "reversed_entry_id", "statement_line_id", "journal_id",
                      "spm_project_id", "spm_sale_order_id"],
-    "account.move.line": ["move_id", "account_id", "date", "balance"],
+    "account.move.line": ["move_id", "account_id", "date", "balance", "amount_currency"],
     "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency",
                                   "credit_amount_currency"],
-    "account.payment": ["move_id", "outstanding_account_id"],
+    "account.payment": ["move_id", "amount"],
     "account.journal": ["default_account_id"],
     "account.account": ["account_type"],
 }
@@ -84,4 +90,5 @@ def money_sql(documents=None):
     document's), amount (in it, negative for money given back), amount_company, payment_id, payment_move_id,
     document_id (the invoice or credit note reconciled), invoice_id (the invoice the money is for), user_id,
     team_id, partner_id, project_id and sale_order_id (the document's sales project and order)."""
-    return SQL(MONEY_SQL, ratio=SQL(MONEY_RATIO_SQL), documents=documents or SQL("TRUE"))
+    return SQL(MONEY_SQL, ratio=SQL(MONEY_RATIO_SQL), statement_ratio=SQL(STATEMENT_RATIO_SQL),
+               documents=documents or SQL("TRUE"))
