@@ -2,7 +2,7 @@
     "name": "Sales Project Management",
     "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation "
     "approval, delivery projects and payment collection on Odoo CRM, Project, Sales and Invoicing",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.4.1",
     "category": "Sales/CRM",
     "author": "Sales Project Management",
     "website": "https://github.com/sales-project-management/sales_project_management",
@@ -85,6 +85,7 @@
     "assets": {
         "web.assets_backend": [
             "sales_project_management/static/src/checkin/**/*",
+            "sales_project_management/static/src/scss/spm_backend.scss",
         ],
         "web.report_assets_common": [
             "sales_project_management/static/src/scss/spm_report.scss",

@@ -69,13 +69,12 @@ MEASURES = ["amount_outstanding:sum", "__count"]
 # The same rows and buckets as spm.collection.analysis (reports/spm_collection_analysis.py), written
 # out by hand: the view's WHERE, the company record rule, and the bucket CASE on the overdue days.
 HAND_SQL = """
-    SELECT CASE WHEN amount_outstanding > 0 AND due_date IS NOT NULL THEN
-                CASE WHEN CURRENT_DATE - due_date <= 0 THEN 'not_due'
-                     WHEN CURRENT_DATE - due_date <= 30 THEN '1_30'
-                     WHEN CURRENT_DATE - due_date <= 60 THEN '31_60'
-                     WHEN CURRENT_DATE - due_date <= 90 THEN '61_90'
-                     ELSE 'over_90' END
-           ELSE 'not_due' END AS bucket,
+    SELECT CASE WHEN amount_outstanding <= 0 THEN NULL WHEN due_date IS NULL THEN 'not_due'
+                WHEN CURRENT_DATE - due_date <= 0 THEN 'not_due'
+                WHEN CURRENT_DATE - due_date <= 30 THEN '1_30'
+                WHEN CURRENT_DATE - due_date <= 60 THEN '31_60'
+                WHEN CURRENT_DATE - due_date <= 90 THEN '61_90'
+                ELSE 'over_90' END AS bucket,
            user_id, SUM(amount_outstanding), COUNT(*)
       FROM spm_collection_line
      WHERE state != 'cancelled' AND company_id = ANY(%s)

@@ -72,6 +72,16 @@ class AccountMove(models.Model):
             move.spm_project_id = (installment.project_id or move.reversed_entry_id.spm_project_id
                                    or order.spm_project_id)
 
+    def _compute_duplicated_ref_ids(self):
+        """Two installments of equal amount invoiced the same day are no duplicate of each other (Odoo compares
+        a customer invoice's partner, amount and date only): only an invoice of the same installment is."""
+        res = super()._compute_duplicated_ref_ids()
+        for move in self.filtered("spm_collection_line_ids"):
+            move.duplicated_ref_ids = move.duplicated_ref_ids.filtered(
+                lambda other, m=move: not other.spm_collection_line_ids
+                or other.spm_collection_line_ids & m.spm_collection_line_ids)
+        return res
+
     def _post(self, soft=True):
         """An installment's invoice posted later than drafted is never due before its own date.
 

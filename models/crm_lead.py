@@ -447,8 +447,6 @@ class CrmLead(models.Model):
             "default_risk_analysis": plaintext2html(self.spm_key_risks) if self.spm_key_risks else False,
             "default_date_start": today,
             "default_date_end": self.date_deadline,
-            "default_member_ids": [
-                fields.Command.create({"user_id": (self.user_id or self.env.user).id, "role": "manager"})],
         }
         previous = self.spm_initiation_ids.filtered(lambda r: r.state == "approved").sorted("id")[-1:]
         if previous:

@@ -61,6 +61,8 @@ CHARTER_CRITERIA = {
     "revenue": _lt("Revenue target"),
 }
 DAYS = _lt("days")
+# what a sales project calls its tasks, in every installed language (Odoo names them in its creator's only)
+TASKS = _lt("Tasks")
 
 
 class ProjectProject(models.Model):

@@ -229,10 +229,12 @@ class ProjectUpdate(models.Model):
             lambda names: self.env._("Only the team of the project %s sends its weekly reports.", names))
 
     def action_spm_refresh(self):
-        """Compile the week's figures again (before sending)."""
+        """Compile the week's figures again (before sending), and the details behind them: the counters and
+        the tables of the report (its description) always tell the same week."""
         self._spm_check_author()
         for update in self:
-            update.sudo().write(update._spm_figures())
+            update.sudo().write(dict(update._spm_figures(),
+                                     description=self._spm_render_description(update.project_id, update.date)))
         return True
 
     def _spm_recipients(self):

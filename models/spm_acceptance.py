@@ -61,6 +61,12 @@ class SpmAcceptance(models.Model):
                                      help="A document of the type “Acceptance Report” is attached.")
     satisfaction_ids = fields.One2many("spm.satisfaction", "acceptance_id")
     satisfaction_score = fields.Float(compute="_compute_satisfaction_score", digits=(3, 2), compute_sudo=True)
+    # links to share by hand (e.g. in a chat): the customer opens them without an Odoo login
+    signature_url = fields.Char("Signing Link", compute="_compute_share_urls",
+                                help="The link the customer's signatory opens to sign the acceptance report online.")
+    satisfaction_survey_url = fields.Char(
+        "Survey Link", compute="_compute_share_urls",
+        help="The link of the satisfaction survey not answered yet: the customer answers it without an Odoo login.")
 
     @api.depends("state")
     def _compute_report_attached(self):
@@ -76,6 +82,20 @@ class SpmAcceptance(models.Model):
         for acceptance in self:
             scores = acceptance.satisfaction_ids.filtered("score").mapped("score")
             acceptance.satisfaction_score = sum(scores) / len(scores) if scores else 0.0
+
+    @api.depends("state", "signed_on", "access_token", "satisfaction_ids")
+    def _compute_share_urls(self):
+        pending = {}
+        if self._origin.ids:
+            answers = self.env["survey.user_input"].sudo().search(
+                [("spm_acceptance_id", "in", self._origin.ids), ("state", "!=", "done")], order="id")
+            pending = {answer.spm_acceptance_id.id: answer for answer in answers}
+        for acceptance in self:
+            origin = acceptance._origin
+            can_sign = origin and acceptance.state == "draft" and acceptance.access_token and not acceptance.signed_on
+            acceptance.signature_url = origin.get_base_url() + origin.get_portal_url() if can_sign else False
+            answer = pending.get(origin.id)
+            acceptance.satisfaction_survey_url = answer.get_base_url() + answer.spm_start_url() if answer else False
 
     def _compute_access_url(self):
         res = super()._compute_access_url()
@@ -270,6 +290,19 @@ class SpmAcceptance(models.Model):
         if not partner.email:
             raise UserError(self.env._("%s: the customer's contact has no email address.", self.name))
         self.env["spm.satisfaction"]._spm_invite(self, partner)
+        return True
+
+    def action_satisfaction_survey_link(self):
+        """A link of the satisfaction survey to share by hand (e.g. in a chat), without mailing it: the
+        customer's contact answers from it without an Odoo login."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "confirmed":
+            raise UserError(self.env._("%s: the customer scores a phase once its acceptance is confirmed.", self.name))
+        if not self.satisfaction_survey_url:
+            partner = self.signatory_id or self.project_id._spm_customer_contact()
+            self.env["spm.satisfaction"]._spm_invite(self, partner, send=False)
+            self.invalidate_recordset(["satisfaction_survey_url"])
         return True
 
     def action_preview(self):

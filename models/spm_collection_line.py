@@ -334,9 +334,11 @@ class SpmCollectionLine(models.Model):
         # never before the invoice itself
         label = self.with_context(lang=order.partner_id.lang or self.env.lang).name
         today = fields.Date.context_today(self)
+        # the installment's place in the plan of its order: two installments never share a reference
+        plan = (siblings | self).sorted(lambda line: (line.sequence, line.id))
         invoice.write({"invoice_payment_term_id": False,
                        "invoice_date_due": max(self.due_date or today, today),
-                       "ref": f"{self.project_id.name} · {label}"})
+                       "ref": f"{self.project_id.name} · {label} ({list(plan).index(self) + 1}/{len(plan)})"})
         if not is_last:
             product_lines = invoice.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
             product_lines.name = f"{label} · {order.name}"

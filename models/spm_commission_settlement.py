@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
-SETTLEMENT_STATES = [("draft", "Draft"), ("confirmed", "Confirmed"), ("paid", "Paid"), ("cancelled", "Cancelled")]
+SETTLEMENT_STATES = [("draft", "Draft"), ("confirmed", "Confirmed"), ("paid", "Paid Out"), ("cancelled", "Cancelled")]
 
 
 def month_end(day):
@@ -44,6 +44,8 @@ class SpmCommissionSettlement(models.Model):
     amount_total = fields.Monetary("Total", compute="_compute_amount_lines", store=True)
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False, index="btree_not_null")
     reversal_move_id = fields.Many2one("account.move", string="Reversal Entry", readonly=True, copy=False)
+    move_name = fields.Char(related="move_id.name", string="Entry Number", related_sudo=True)
+    move_type = fields.Selection(related="move_id.move_type", string="Entry Type", related_sudo=True)
     is_confirmed = fields.Boolean(readonly=True, copy=False)
     is_cancelled = fields.Boolean(readonly=True, copy=False)
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)

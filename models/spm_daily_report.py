@@ -272,7 +272,27 @@ class SpmDailyReport(models.Model):
                 "Submitted late (deadline %s).",
                 format_datetime(self.env, report.deadline, tz=report.company_id._spm_tz().zone, dt_format="short"))
                 if report.is_late else self.env._("Submitted."))
-        return True
+        return self._spm_submitted_notification()
+
+    def _spm_submitted_notification(self):
+        """What the salesperson sees once submitted: to whom it went, and whether it was late."""
+        leaders = self.team_id.user_id - self.user_id
+        late = any(self.mapped("is_late"))
+        if leaders:
+            message = self.env._("Daily report submitted to %s for review.", ", ".join(leaders.mapped("name")))
+        else:
+            message = self.env._("Daily report submitted.")
+        if late:
+            message = self.env._("%s It is marked late: the deadline had passed.", message)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if late else "success",
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_review(self, review_comment=None, rating=None):
         """The team leader reviews the submitted report with a comment and a rating (1 to 5)."""
@@ -316,6 +336,14 @@ class SpmDailyReport(models.Model):
             "target": "new",
             "context": {"default_report_id": self.id},
         }
+
+    @api.model
+    def action_spm_open_reports(self):
+        """The 销售日报 menu: a leader opens on the reports waiting for their review, a salesperson on their own."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_daily_report_action")
+        manager = self.env.user.has_group("sales_project_management.group_spm_manager")
+        action["context"] = {"search_default_to_review" if manager else "search_default_my_reports": 1}
+        return action
 
     @api.model
     def action_open_my_report(self):

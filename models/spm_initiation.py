@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .crm_lead import INITIATION_STATES
+from .project_project import TASKS
+from .spm_translation import term_translations
 
 EDITABLE_STATES = ("draft", "returned")
 
@@ -56,6 +58,7 @@ class SpmInitiation(models.Model):
     risk_analysis = fields.Html()
     resource_needs = fields.Html()
     member_ids = fields.One2many("spm.initiation.member", "initiation_id", string="Proposed Team", copy=True)
+    member_warning = fields.Char("Team Warning", compute="_compute_member_warning")
 
     approval_ids = fields.One2many("spm.initiation.approval", "initiation_id", string="Approvals", copy=False)
     current_approval_id = fields.Many2one("spm.initiation.approval", compute="_compute_current_approval",
@@ -68,6 +71,24 @@ class SpmInitiation(models.Model):
         ("dates_order", "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
          "The planned end cannot come before the planned start."),
     ]
+
+    @api.depends("member_ids.role", "member_ids.user_id", "user_id")
+    @api.depends_context("lang")
+    def _compute_member_warning(self):
+        for request in self:
+            managers = request.member_ids.filtered(lambda m: m.role == "manager")
+            request.member_warning = False if managers else self.env._(
+                "No project manager is proposed: %s, who requests the initiation, will manage the project and "
+                "receive its tasks.", request.user_id.name or self.env.user.name)
+
+    @api.constrains("member_ids")
+    def _check_one_manager(self):
+        for request in self:
+            managers = request.member_ids.filtered(lambda m: m.role == "manager")
+            if len(managers) > 1:
+                raise ValidationError(self.env._(
+                    "%(request)s proposes %(count)s project managers (%(names)s): a project has one.",
+                    request=request.name, count=len(managers), names=", ".join(managers.user_id.mapped("name"))))
 
     @api.constrains("expected_revenue", "budget")
     def _check_amounts(self):
@@ -225,6 +246,7 @@ class SpmInitiation(models.Model):
                     date=request.date_end,
                     allow_milestones=True,
                 )).with_env(self.env)
+                project.sudo().update_field_translations("label_tasks", term_translations(self.env, TASKS))
             else:
                 project.with_env(Project.env).write(dict(values, allow_milestones=True))
             tasks = project._spm_setup_from_initiation(request)

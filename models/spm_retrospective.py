@@ -49,6 +49,8 @@ class SpmRetrospective(models.Model):
         help="Days from the final acceptance to the last payment, once every installment is paid.")
     collection_cycle_target = fields.Float("Collection Cycle Target (days)", compute="_compute_collection_cycle")
     collection_cycle_met = fields.Boolean(compute="_compute_collection_cycle")
+    collection_done = fields.Boolean("Fully Collected", compute="_compute_collection_cycle",
+                                     help="Every installment is paid: the collection cycle is known.")
     # Schedule
     date_planned_end = fields.Date("Planned End", compute="_compute_schedule")
     date_actual_end = fields.Date("Actual End", compute="_compute_schedule",
@@ -62,7 +64,8 @@ class SpmRetrospective(models.Model):
     acceptance_pass_target = fields.Float("Acceptance Pass Rate Target (%)", compute="_compute_acceptance_pass_rate")
     acceptance_pass_met = fields.Boolean("Acceptance Pass Rate Met", compute="_compute_acceptance_pass_rate")
     # Budget and cost
-    budget = fields.Monetary(compute="_compute_cost", help="The cost budget of the approved initiation request.")
+    budget = fields.Monetary(compute="_compute_cost",
+                             help="The cost budget of the approved initiation request and its approved changes.")
     cost = fields.Monetary("Actual Cost", compute="_compute_cost",
                            help="Costs booked on the project's analytic account.")
     cost_ratio = fields.Float("Cost / Budget (%)", compute="_compute_cost")
@@ -95,15 +98,19 @@ class SpmRetrospective(models.Model):
     def _compute_collection_cycle(self):
         for retro in self:
             project = retro.project_id.sudo()
+            lines = project.spm_collection_line_ids.filtered(lambda line: not line.is_cancelled)
+            retro.collection_done = bool(lines) and all(line.state == "paid" for line in lines)
             retro.collection_cycle_days = project.spm_collection_cycle_days
             retro.collection_cycle_target = project.spm_collection_cycle_target
             retro.collection_cycle_met = project.spm_collection_cycle_met
 
     @api.depends("project_id.spm_initiation_id.date_end", "project_id.date", "project_id.spm_acceptance_date")
     def _compute_schedule(self):
+        """Against the planned end as approved: the project's (moved by approved schedule changes), else the
+        立项's."""
         for retro in self:
             project = retro.project_id.sudo()
-            planned = project.spm_initiation_id.date_end or project.date
+            planned = project.date or project.spm_initiation_id.date_end
             actual = project.spm_acceptance_date
             retro.date_planned_end = planned
             retro.date_actual_end = actual
@@ -120,15 +127,15 @@ class SpmRetrospective(models.Model):
             retro.acceptance_pass_met = bool(project._spm_first_stage_acceptances()) and (
                 retro.acceptance_pass_rate >= target)
 
-    @api.depends("project_id.spm_initiation_id.budget", "project_id.account_id")
+    @api.depends("project_id.spm_budget", "project_id.account_id")
     def _compute_cost(self):
-        projects = self.project_id.sudo()
-        costs = dict(self.env["account.analytic.line"].sudo()._read_group(
-            [("account_id", "in", projects.account_id.ids), ("amount", "<", 0)], ["account_id"], ["amount:sum"]))
+        """The project's budget as approved (the 立项's and its approved changes) and its costs, as the project
+        counts them."""
+        costs = self.project_id.sudo()._spm_costs()
         for retro in self:
             project = retro.project_id.sudo()
-            retro.budget = project.spm_initiation_id.budget
-            retro.cost = -costs.get(project.account_id, 0.0) if project.account_id else 0.0
+            retro.budget = project.spm_budget
+            retro.cost = costs.get(project.id, 0.0)
             retro.cost_ratio = 100 * retro.cost / retro.budget if retro.budget else 0.0
 
     # ------------------------------------------------------------

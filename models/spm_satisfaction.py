@@ -121,14 +121,20 @@ class SpmSatisfaction(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _spm_invite(self, acceptance, partner):
+    def _spm_invite(self, acceptance, partner, send=True):
         """Invite ``partner`` to score the phase of ``acceptance``: an answer token of the
-        satisfaction survey and a mail with its link, answered without an Odoo login."""
+        satisfaction survey and (``send``) a mail with its link, answered without an Odoo login."""
         survey = self.env.ref(SURVEY).sudo()
+        # the questions are named like the criteria in every language they are named in now
+        self.env["spm.satisfaction.criterion"].sudo().search([("active", "=", True)])._spm_sync_questions()
         answer = survey._create_answer(partner=partner, check_attempts=False, spm_acceptance_id=acceptance.id)
-        template = self.env.ref("sales_project_management.mail_template_spm_satisfaction_invite").sudo()
-        template.send_mail(answer.id, email_layout_xmlid="mail.mail_notification_light")
-        acceptance.message_post(body=self.env._("Satisfaction survey sent to %s.", partner.display_name))
+        if send:
+            template = self.env.ref("sales_project_management.mail_template_spm_satisfaction_invite").sudo()
+            template.send_mail(answer.id, email_layout_xmlid="mail.mail_notification_light")
+            acceptance.message_post(body=self.env._("Satisfaction survey sent to %s.", partner.display_name))
+        else:
+            acceptance.message_post(body=self.env._("Satisfaction survey link created for %s.",
+                                                    partner.display_name or self.env._("the customer")))
         return answer
 
     @api.model

@@ -1,6 +1,6 @@
 from odoo import _lt, api, fields, models
 
-from .spm_translation import copy_translations, term_translations
+from .spm_translation import term_translations
 
 SURVEY = "sales_project_management.survey_spm_satisfaction"
 SCALE_LABELS = {"scale_min_label": _lt("Very dissatisfied"), "scale_max_label": _lt("Very satisfied")}
@@ -60,6 +60,7 @@ class SpmSatisfactionCriterion(models.Model):
                 continue
             if question:
                 question.write({"sequence": criterion.sequence, "survey_id": survey.id})
+                criterion._spm_sync_title(question)
             else:
                 question = Question.create({
                     "survey_id": survey.id, "sequence": criterion.sequence, "title": criterion.name,
@@ -69,4 +70,19 @@ class SpmSatisfactionCriterion(models.Model):
                 for name, term in SCALE_LABELS.items():
                     question.update_field_translations(name, term_translations(self.env, term))
                 criterion.question_id = question
-            copy_translations(criterion, "name", question, "title")
+                criterion._spm_sync_title(question)
+
+    def _spm_sync_title(self, question):
+        """The question is named like its criterion in each language the criterion has a name in (a language
+        whose names are not loaded yet is left to its translations, not given the English name)."""
+        self.ensure_one()
+        self.flush_recordset(["name"])
+        question.flush_recordset(["title"])
+        self.env.cr.execute("""
+            SELECT c.name, q.title FROM spm_satisfaction_criterion c, survey_question q
+             WHERE c.id = %s AND q.id = %s
+        """, [self.id, question.id])
+        names, titles = self.env.cr.fetchone()
+        changed = {lang: name for lang, name in (names or {}).items() if (titles or {}).get(lang) != name}
+        if changed:
+            question.sudo().update_field_translations("title", changed)

@@ -336,9 +336,9 @@ class SpmTarget(models.Model):
             target.member_target_ids = members
             for basis in BASES:
                 target[f"allocated_{basis}"] = sum(members.mapped(f"target_{basis}"))
-            gaps = members and target._spm_allocation_gaps()
-            target.allocation_warning = gaps and self.env._(
-                "The members' targets do not add up to the team's: %s", gaps)
+            gaps = target._spm_allocation_gaps() if members else ""
+            target.allocation_warning = self.env._(
+                "The members' targets do not add up to the team's: %s", gaps) if gaps else False
 
     def _spm_member_targets(self):
         """The persons' targets of a team target (same year and company), read from the database."""

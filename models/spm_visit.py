@@ -276,6 +276,26 @@ class SpmVisit(models.Model):
                 date=format_datetime(self.env, self.checkin_customer_moved_on, dt_format="short")))
         return True
 
+    @api.model
+    def _spm_keep_customer_positions(self, decide=False):
+        """Check-ins recorded without the customer's position (before 18.0.1.4.0, or loaded as data) take the
+        customer's current one: their status and distance stay as they were decided (or, with ``decide``,
+        for check-ins loaded as data, are decided against it)."""
+        self.env.cr.execute("""
+            UPDATE spm_visit v
+               SET checkin_customer_latitude = p.partner_latitude, checkin_customer_longitude = p.partner_longitude
+              FROM res_partner p
+             WHERE p.id = v.partner_id AND v.checkin_time IS NOT NULL
+               AND COALESCE(v.checkin_customer_latitude, 0) = 0 AND COALESCE(v.checkin_customer_longitude, 0) = 0
+         RETURNING v.id
+        """)
+        visits = self.browse([row[0] for row in self.env.cr.fetchall()])
+        visits.invalidate_recordset(["checkin_customer_latitude", "checkin_customer_longitude"])
+        if decide:
+            visits.modified(["checkin_customer_latitude", "checkin_customer_longitude"])
+            visits.flush_recordset()
+        return bool(visits)
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------

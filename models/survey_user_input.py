@@ -11,6 +11,20 @@ class SurveyUserInput(models.Model):
         "spm.acceptance", string="Acceptance", index="btree_not_null", ondelete="set null", readonly=True,
         help="The acceptance (phase of a delivery project) whose customer satisfaction this answer gives.")
 
+    def spm_customer_lang(self):
+        """The language the customer answers in: their own, else their company's (the project's customer)."""
+        self.ensure_one()
+        partner = self.partner_id
+        return partner.lang or partner.commercial_partner_id.lang or self.spm_acceptance_id.partner_id.lang
+
+    def spm_start_url(self):
+        """The survey's link, opened in the customer's language (the page is public: without it, it would
+        open in the public user's language)."""
+        self.ensure_one()
+        url = self.get_start_url()
+        lang = self.env["res.lang"]._get_data(code=self.spm_customer_lang() or "")
+        return f"/{lang.url_code}{url}" if lang and lang.url_code else url
+
     def _mark_done(self):
         """A finished satisfaction survey lands on its project and phase."""
         res = super()._mark_done()

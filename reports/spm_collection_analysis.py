@@ -72,7 +72,8 @@ class SpmCollectionAnalysis(models.Model):
                                              currency_field="company_currency_id")
     invoice_number = fields.Char(compute="_compute_invoice_number")
     overdue_days = fields.Integer(readonly=True, aggregator="max")
-    bucket = fields.Selection(BUCKETS, string="Aging", readonly=True)
+    bucket = fields.Selection(BUCKETS, string="Aging", readonly=True,
+                              help="Of what is still to collect: empty once nothing is.")
     is_overdue = fields.Boolean("Overdue", readonly=True)
     is_to_invoice = fields.Boolean("Due, Not Invoiced", readonly=True)
 
@@ -100,7 +101,7 @@ class SpmCollectionAnalysis(models.Model):
                        AS amount_overdue_company,
                    CASE WHEN {unplanned_days} > 0 AND u.invoiced > u.received THEN {unplanned_days} ELSE 0 END
                        AS overdue_days,
-                   CASE WHEN u.invoiced > u.received THEN {bucket_sql(unplanned_days)} ELSE 'not_due' END AS bucket,
+                   CASE WHEN u.invoiced > u.received THEN {bucket_sql(unplanned_days)} END AS bucket,
                    ({unplanned_days} > 0 AND u.invoiced > u.received) IS TRUE AS is_overdue,
                    FALSE AS is_to_invoice,
                    CASE WHEN u.received >= u.invoiced AND u.invoiced > 0 THEN 'paid'
@@ -137,8 +138,8 @@ class SpmCollectionAnalysis(models.Model):
                    CASE WHEN {days} > 0 AND l.amount_outstanding > 0 THEN l.amount_outstanding_company ELSE 0 END
                        AS amount_overdue_company,
                    CASE WHEN {days} > 0 AND l.amount_outstanding > 0 THEN {days} ELSE 0 END AS overdue_days,
-                   CASE WHEN l.amount_outstanding > 0 AND l.due_date IS NOT NULL
-                        THEN {bucket_sql(days)} ELSE 'not_due' END AS bucket,
+                   CASE WHEN l.amount_outstanding <= 0 THEN NULL WHEN l.due_date IS NULL THEN 'not_due'
+                        ELSE {bucket_sql(days)} END AS bucket,
                    ({days} > 0 AND l.amount_outstanding > 0) IS TRUE AS is_overdue,
                    (l.state = 'to_invoice') AS is_to_invoice, l.state
               FROM spm_collection_line l

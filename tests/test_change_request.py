@@ -49,6 +49,10 @@ class TestChangeRequest(SpmMonitoringCommon):
         self.assertFalse(request.activity_ids)
         with self.assertRaises(UserError):
             request.with_user(self.user_manager_east).action_approve()
+        # the retrospective measures the project against what was approved, the change included
+        retro = self.env["spm.retrospective"].with_user(self.user_sales_east).create({"project_id": self.project.id})
+        self.assertEqual((retro.budget, retro.date_planned_end), (1_300_000, fields.Date.to_date("2027-04-30")))
+        self.assertFalse(retro.collection_done, "nothing collected yet: no collection cycle to judge")
 
     def test_company_level_project_goes_up_the_whole_chain(self):
         lead = self._create_lead("公司级项目", expected_revenue=60_000_000)

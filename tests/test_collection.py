@@ -406,3 +406,21 @@ class TestCollection(SpmCollectionCommon):
         row = self.env["spm.collection.analysis"].search([("line_id", "=", advance.id)])
         self.assertEqual((row.amount, row.amount_company, row.amount_outstanding_company), (30_000, 300_000, 300_000))
         self.assertEqual(row.invoice_number, invoice.name)
+
+    def test_two_installments_of_one_amount_are_no_duplicate_invoices(self):
+        """The advance and the acceptance payment are both 300,000, invoiced the same day: each invoice names its
+        installment and place in the plan, and Odoo's duplicate-invoice warning stays silent."""
+        advance, _delivery, acceptance = self._plan()
+        acceptance.write({"trigger": "date", "trigger_date": self.today})
+        self.project.action_spm_confirm_collection_plan()
+        self.assertEqual((advance.state, acceptance.state), ("to_invoice", "to_invoice"))
+        first, last = self._invoice(advance), self._invoice(acceptance)
+        for invoice in first | last:
+            if invoice.state == "draft":
+                invoice.action_post()
+        self.assertEqual(first.amount_total, last.amount_total)
+        self.assertNotEqual(first.ref, last.ref)
+        self.assertTrue(first.ref.endswith("(1/3)"), first.ref)
+        self.assertTrue(last.ref.endswith("(3/3)"), last.ref)
+        (first | last).invalidate_recordset(["duplicated_ref_ids"])
+        self.assertFalse(first.duplicated_ref_ids | last.duplicated_ref_ids)

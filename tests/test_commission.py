@@ -129,6 +129,13 @@ class TestCommission(SpmCommissionCommon):
         self.assertEqual(sum(move.line_ids.mapped("debit")), 10_800)
         self.assertEqual(sum(move.line_ids.mapped("credit")), 10_800)
         self.assertEqual(settlement.state, "confirmed")
+        # the settlement shows its bill: the director reads its number and type, the accountant opens it
+        shown = settlement.with_user(self.user_director).web_read(
+            {"move_name": {}, "move_type": {}, "move_id": {"fields": {"display_name": {}}}})[0]
+        self.assertEqual((shown["move_name"], shown["move_type"], shown["move_id"]["id"]),
+                         (move.name, "in_invoice", move.id))
+        action = settlement.with_user(self.user_accountant).action_view_move()
+        self.assertEqual((action["res_model"], action["res_id"]), ("account.move", move.id))
         self.env["account.payment.register"].with_user(self.user_accountant).with_context(
             active_model="account.move", active_ids=move.ids).create({"payment_date": self.today})._create_payments()
         self.assertEqual(settlement.state, "paid")

@@ -111,7 +111,10 @@ class TestDailyReport(SpmVisitCommon):
         as_sales.summary = "今日拜访两家客户"
         with self.assertRaises(UserError):
             report.with_user(self.user_manager_east).action_review(review_comment="好", rating=4)  # not submitted
-        as_sales.action_submit()
+        notification = as_sales.action_submit()
+        # the salesperson is told where the report went
+        self.assertEqual(notification["tag"], "display_notification")
+        self.assertIn(self.user_manager_east.name, notification["params"]["message"])
         with self.assertRaises(AccessError):
             as_sales.action_review(review_comment="自评", rating=5)
         with self.assertRaises(AccessError):

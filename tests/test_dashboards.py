@@ -31,8 +31,12 @@ class TestDashboards(TransactionCase):
     def _sources(self, data):
         """(kind, name, model, domain, groupby, measures, list columns, order) of every data source."""
         for pivot in data["pivots"].values():
+            # a date is grouped by its own key (Odoo's pivot ignores a field named "date:month")
+            for dimension in pivot["rows"] + pivot["columns"]:
+                self.assertNotIn(":", dimension["fieldName"], f"{pivot['name']}: {dimension}")
             yield ("pivot", pivot["name"], pivot["model"], pivot["domain"],
-                   [d["fieldName"] for d in pivot["rows"] + pivot["columns"]],
+                   [d["fieldName"] + (f":{d['granularity']}" if d.get("granularity") else "")
+                    for d in pivot["rows"] + pivot["columns"]],
                    [m["fieldName"] for m in pivot["measures"]], [], [])
         for odoo_list in data["lists"].values():
             yield ("list", odoo_list["name"], odoo_list["model"], odoo_list["domain"], [], [],
@@ -81,6 +85,22 @@ class TestDashboards(TransactionCase):
                 self.assertTrue(rows, f"{label}: no row in the demo data")
                 self.assertTrue(any(value for row in rows for value in row[len(groupby):]),
                                 f"{label}: every measure is zero in the demo data")
+
+    def test_tables_show_no_error_and_targets_are_of_one_year(self):
+        """A table line the data does not fill stays empty (not #ERROR); the targets dashboard reads one year
+        (this one by default) and the teams' targets only where persons' targets would count them twice."""
+        for dashboard in self.dashboards:
+            for sheet in self._data(dashboard)["sheets"]:
+                for address, cell in sheet["cells"].items():
+                    content = cell.get("content", "")
+                    if SOURCE_FORMULA.search(content):
+                        self.assertTrue(content.startswith("=IFERROR("), f"{dashboard.name} {address}: {content}")
+        target = self._data(self.env.ref(f"{MODULE}.spm_dashboard_target"))
+        year = [f for f in target["globalFilters"] if f["type"] == "date"]
+        self.assertEqual([(f["rangeType"], f["defaultValue"]) for f in year], [("fixedPeriod", "this_year")])
+        for pivot in target["pivots"].values():
+            self.assertIn(year[0]["id"], pivot["fieldMatching"], pivot["name"])
+        self.assertIn(["target_type", "=", "team"], target["pivots"]["3"]["domain"])
 
     def test_charts_open_records_and_texts_are_translated(self):
         web = {m["id"]: m["string"] for m in code_translations.get_web_translations(MODULE, "zh_CN")["messages"]}

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import SpmGateCommon
@@ -34,7 +34,16 @@ class TestInitiation(SpmGateCommon):
         self.assertEqual(request.lead_id, self.lead)
         self.assertEqual(request.expected_revenue, 60_000_000)
         self.assertFalse(request.budget, "the cost budget is not the customer's budget")
-        self.assertEqual(request.member_ids.user_id, self.user_sales_east)
+        # nobody is made project manager unasked: the request says who will be, the requester by default
+        self.assertFalse(request.member_ids)
+        self.assertIn(self.user_sales_east.name, request.member_warning)
+        with self.assertRaises(ValidationError):
+            request.with_user(self.user_sales_east).write({"member_ids": [
+                Command.create({"user_id": self.user_sales_east.id, "role": "manager"}),
+                Command.create({"user_id": self.user_manager_east.id, "role": "manager"})]})
+        request.with_user(self.user_sales_east).write({"member_ids": [
+            Command.create({"user_id": self.user_manager_east.id, "role": "manager"})]})
+        self.assertFalse(request.member_warning)
         self.assertEqual(request.state, "draft")
         self.assertRegex(request.name, r"^LX\d{4}-\d{4}$")
 
@@ -57,6 +66,8 @@ class TestInitiation(SpmGateCommon):
         self.assertEqual(request.current_approval_id.name, "Sales director")
         self.assertIn(self.user_director, request.activity_ids.user_id)
         self.assertNotIn(self.user_manager_east, request.activity_ids.user_id)
+        # the director decides, not another region's leader: one to-do, not one per manager of the company
+        self.assertNotIn(self.user_manager_north, request.activity_ids.user_id)
         self.assertFalse(self.lead.spm_gate_ready, "立项 is not approved yet")
 
         request.with_user(self.user_director).action_approve()
@@ -305,6 +316,10 @@ class TestInitiationHardening(SpmGateCommon):
         form = Form(self.env["spm.initiation"].with_user(user).with_context(**action["context"]))
         self.assertEqual(form.name, "New", "a new request is not titled “/”")
         form.objective = "<p>三个月内上线</p>"
+        if not self.env["spm.initiation"].search_count([("lead_id", "=", lead.id)]):  # else the last one's team
+            with form.member_ids.new() as member:  # the salesperson proposes to manage the project
+                member.user_id = user
+                member.role = "manager"
         return form.save()
 
     def test_approval_counts_only_up_to_its_grade(self):

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import SpmProjectCommon
@@ -115,3 +115,49 @@ class TestSatisfaction(SpmProjectCommon):
             [("id", "=", paper.id)]), paper)
         with self.assertRaises(AccessError):
             self.acceptance.with_user(self.user_sales_north).action_send_satisfaction_survey()
+
+    def test_survey_link_to_share_by_hand(self):
+        """The project manager copies the survey's link from the acceptance (to send it in a chat): no mail
+        is sent, the link opens in the customer's language, and it goes once answered."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.contact.lang = "zh_CN"
+        self.env["mail.mail"].search([]).unlink()
+        acceptance = self.acceptance.with_user(self.pm)
+        self.assertFalse(acceptance.satisfaction_survey_url)
+        acceptance.action_satisfaction_survey_link()
+        acceptance.invalidate_recordset()
+        answer = self.env["survey.user_input"].search([("spm_acceptance_id", "=", self.acceptance.id)])
+        self.assertEqual((answer.partner_id, answer.state), (self.contact, "new"))
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", self.contact.ids)]))
+        url = acceptance.satisfaction_survey_url
+        self.assertTrue(url.startswith(self.acceptance.get_base_url() + "/zh_CN/survey/start/"), url)
+        self.assertIn(f"answer_token={answer.access_token}", url)
+        # asked again, the same link (not a second invitation)
+        acceptance.action_satisfaction_survey_link()
+        self.assertEqual(self.env["survey.user_input"].search_count(
+            [("spm_acceptance_id", "=", self.acceptance.id)]), 1)
+        self._answer(answer, [5, 4, 4, 4])
+        acceptance.invalidate_recordset()
+        self.assertFalse(acceptance.satisfaction_survey_url)
+        with self.assertRaises(AccessError):
+            self.acceptance.with_user(self.user_sales_north).action_satisfaction_survey_link()
+        draft = self._acceptance("stage", self.milestone_research, confirm=False)
+        with self.assertRaises(UserError):
+            draft.with_user(self.pm).action_satisfaction_survey_link()
+
+    def test_the_customer_reads_the_criteria_in_their_language(self):
+        """The survey's questions are the criteria's names in each language (质量 … in Chinese), also for a
+        criterion renamed in Chinese only."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sales_project_management"], ["zh_CN"], overwrite=True)
+        quality = self.criteria[0]
+        self.assertEqual(quality.with_context(lang="zh_CN").name, "质量")
+        self.acceptance.with_user(self.pm).action_send_satisfaction_survey()
+        titles = self.criteria.question_id.with_context(lang="zh_CN").mapped("title")
+        self.assertEqual(titles, self.criteria.with_context(lang="zh_CN").mapped("name"))
+        self.assertEqual(titles[0], "质量")
+        self.assertEqual(quality.question_id.with_context(lang="en_US").title, "Quality")
+        quality.with_user(self.user_manager_east).with_context(lang="zh_CN").name = "交付质量"
+        self.assertEqual(quality.question_id.with_context(lang="zh_CN").title, "交付质量")
+        self.assertEqual(quality.question_id.with_context(lang="en_US").title,
+                         quality.with_context(lang="en_US").name)

@@ -64,6 +64,29 @@ class TestTours(HttpCase):
         self.assertEqual((visit.checkin_latitude, visit.checkin_longitude), (30.2796, 120.2587))
         self.assertGreater(visit.checkin_distance, 8)
 
+    def test_salesperson_checks_in_from_a_phone_held_upright(self):
+        """390×844: the header buttons live in the ⚙ menu, which closes while the check-in goes on."""
+        self.browser_size = "390x844"
+        self.touch_enabled = True
+        salesperson = mail_new_test_user(
+            self.env, login="spm_tour_phone", name="王磊", lang="zh_CN", tz="Asia/Shanghai",
+            groups=f"base.group_user,{MODULE}.group_spm_user",
+        )
+        salesperson.company_id.resource_calendar_id.tz = "Asia/Shanghai"
+        customer = self.env["res.partner"].create({
+            "name": "滨江市交通运输局", "is_company": True, "partner_latitude": 30.2084, "partner_longitude": 120.2119})
+        visit = self.env["spm.visit"].with_user(salesperson).create({
+            "name": "机房现场调研", "partner_id": customer.id, "visit_type": "onsite"})
+        self.start_tour(f"/odoo/action-{MODULE}.spm_visit_action/{visit.id}", "spm_visit_checkin_phone_tour",
+                        login="spm_tour_phone")
+        self.assertEqual((visit.checkin_status, visit.checkin_latitude), ("far", 30.2796))
+
+    def test_manager_opens_the_weekly_screens(self):
+        """The daily report board and the visits of this week, and a new weekly report: no crash."""
+        manager = self.env.ref(f"{MODULE}.user_spm_manager")  # the demo data: reports and visits of his team
+        manager.lang = "zh_CN"
+        self.start_tour("/odoo", "spm_manager_screens_tour", login="spm_manager")
+
     def test_accountant_tracks_collections(self):
         accountant = self.env.ref(f"{MODULE}.user_spm_accountant")  # the demo data (make test installs it)
         accountant.lang = "zh_CN"

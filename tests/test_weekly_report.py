@@ -46,8 +46,11 @@ class TestWeeklyReport(SpmWeeklyReportCommon):
             report.with_user(self.user_sales_east).write({"spm_cost_actual": 0})
         self.risk.write({"closing_note": "已到货"})
         self.risk.action_close()
+        self.assertIn(self.risk.name, str(report.description))
         report.with_user(self.user_sales_east).action_spm_refresh()
         self.assertEqual(report.spm_risk_high_count, 0)
+        # the tables behind the counters follow them (the PDF prints both)
+        self.assertNotIn(self.risk.name, str(report.description))
 
     def test_form_in_the_browser_defaults(self):
         form = Form(self.env["project.update"].with_user(self.user_sales_east).with_context(

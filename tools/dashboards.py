@@ -16,6 +16,7 @@ import os
 
 FILES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "files")
 TEAM_FILTER = "5e0b0f4b-8d8a-4a47-9a1c-3f5d2a7c9b10"
+YEAR_FILTER = "b6d2c4a1-3e5f-4a7b-9c8d-1e2f3a4b5c6d"
 COLUMNS = "ABCDEFGH"
 COL_WIDTH = 135
 ROW_HEIGHT = 23
@@ -47,6 +48,9 @@ def table(title, source, headers, cells, *, lines=8, sample=()):
 def odoo_list(name, model, columns, order, domain=()):
     return {"name": name, "model": model, "columns": columns, "order": order, "domain": list(domain), "list": True}
 
+
+# the date of each model a dashboard's Year filter reads (the dashboards that have one)
+YEAR_CHAIN = {"spm.target.analysis": "date", "spm.commission.line": "date", "spm.commission.settlement": "date_from"}
 
 # the team of each model, for the Sales Team filter
 TEAM_CHAIN = {
@@ -192,6 +196,8 @@ DASHBOARDS = {
         ],
     },
     "target": {
+        # the targets and commissions of one year (this one by default): two years never add up
+        "year_filter": True,
         "charts": [
             chart("Achievement by Team (%)", "spm.target.analysis", ["team_id", "basis"], "achievement",
                   [["target_type", "=", "team"]], sample=[("East China", 8.3), ("North China", 5.6)]),
@@ -208,8 +214,9 @@ DASHBOARDS = {
                      domain=[["target_type", "=", "team"]]),
             2: pivot("Achievement by Salesperson", "spm.target.analysis", ["user_id"], ["achievement"],
                      columns=["basis"], domain=[["target_type", "=", "person"]]),
+            # the teams' targets: the persons' targets share them, adding both would count them twice
             3: pivot("Target and Achieved by Basis", "spm.target.analysis", ["basis"],
-                     ["target_amount", "achieved_amount", "achievement"]),
+                     ["target_amount", "achieved_amount", "achievement"], domain=[["target_type", "=", "team"]]),
             4: pivot("Commissions by Person", "spm.commission.settlement", ["user_id"], ["amount_total"],
                      columns=["state"], domain=COMMISSION_SETTLED),
         },
@@ -246,12 +253,26 @@ def cell(col, row):
     return f"{COLUMNS[col]}{row + 1}"
 
 
-def field_matching(model):
+def field_matching(model, year_filter=False):
     chain = TEAM_CHAIN.get(model)
-    return {TEAM_FILTER: {"chain": chain, "type": "many2one"}} if chain else {}
+    matching = {TEAM_FILTER: {"chain": chain, "type": "many2one"}} if chain else {}
+    if year_filter and model in YEAR_CHAIN:
+        matching[YEAR_FILTER] = {"chain": YEAR_CHAIN[model], "type": "date", "offset": 0}
+    return matching
 
 
-def odoo_chart_data(spec):
+def dimension(spec):
+    """A pivot row or column: a field, or a date field and its granularity (``date:month``)."""
+    name, _sep, granularity = spec.partition(":")
+    return {"fieldName": name, "granularity": granularity} if granularity else {"fieldName": name}
+
+
+def guarded(formula):
+    """A table cell's formula, empty where the data has no such line (instead of an error)."""
+    return f"=IFERROR({formula[1:]},\"\")"
+
+
+def odoo_chart_data(spec, year_filter=False):
     data = {
         "title": {"text": spec["title"], "bold": True, "color": "#434343"},
         "background": "#FFFFFF",
@@ -261,7 +282,7 @@ def odoo_chart_data(spec):
         "searchParams": {"comparison": None, "context": {}, "domain": spec["domain"], "groupBy": spec["group_by"],
                          "orderBy": []},
         "type": f"odoo_{spec['kind']}",
-        "fieldMatching": field_matching(spec["model"]),
+        "fieldMatching": field_matching(spec["model"], year_filter),
     }
     if spec["kind"] != "pie":
         data.update(verticalAxisPosition="left", stacked=spec["stacked"])
@@ -308,7 +329,7 @@ def build(name, spec, sample):
                 data_cells[cell(2 * index, line)] = {"content": f'=_t("{label}")'}
                 data_cells[cell(2 * index + 1, line)] = sample_value(value)
         else:
-            data = odoo_chart_data(chart_spec)
+            data = odoo_chart_data(chart_spec, spec.get("year_filter"))
         figures.append(figure(uid, index, data, row))
     row = ((len(spec["charts"]) + 1) // 2) * CHART_ROWS + 1
     for tab in spec["tables"]:
@@ -327,7 +348,7 @@ def build(name, spec, sample):
                         content = f'=_t("{value}")' if isinstance(value, str) else json.dumps(value)
                         cells[cell(col, row)] = {"content": content}
                 else:
-                    cells[cell(col, row)] = {"content": template.format(p=tab["source"], i=line + 1)}
+                    cells[cell(col, row)] = {"content": guarded(template.format(p=tab["source"], i=line + 1))}
             row += 1
         row += 1
     sheets = [{
@@ -351,15 +372,17 @@ def build(name, spec, sample):
             if source.get("list"):
                 lists[key] = {"id": key, "name": source["name"], "model": source["model"],
                               "columns": source["columns"], "domain": source["domain"], "context": {},
-                              "orderBy": source["order"], "fieldMatching": field_matching(source["model"])}
+                              "orderBy": source["order"],
+                              "fieldMatching": field_matching(source["model"], spec.get("year_filter"))}
             else:
                 pivots[key] = {
                     "type": "ODOO", "id": key, "formulaId": key, "name": source["name"], "model": source["model"],
                     "domain": source["domain"], "context": {},
                     "measures": [{"id": measure, "fieldName": measure} for measure in source["measures"]],
-                    "rows": [{"fieldName": field} for field in source["rows"]],
-                    "columns": [{"fieldName": field} for field in source["columns"]],
-                    "sortedColumn": source["sort"], "fieldMatching": field_matching(source["model"]),
+                    "rows": [dimension(field) for field in source["rows"]],
+                    "columns": [dimension(field) for field in source["columns"]],
+                    "sortedColumn": source["sort"],
+                    "fieldMatching": field_matching(source["model"], spec.get("year_filter")),
                 }
     return {
         "version": 21, "sheets": sheets,
@@ -370,7 +393,9 @@ def build(name, spec, sample):
         "customTableStyles": {}, "odooVersion": 12,
         "globalFilters": [] if sample else [{
             "id": TEAM_FILTER, "type": "relation", "label": "Sales Team", "modelName": "crm.team",
-            "defaultValue": [], "defaultValueDisplayNames": [], "rangeType": "year"}],
+            "defaultValue": [], "defaultValueDisplayNames": [], "rangeType": "year"},
+            *([{"id": YEAR_FILTER, "type": "date", "label": "Year", "rangeType": "fixedPeriod",
+                "defaultValue": "this_year"}] if spec.get("year_filter") else [])],
         "lists": lists, "listNextId": max(map(int, lists), default=0) + 1, "chartOdooMenusReferences": {},
     }
 

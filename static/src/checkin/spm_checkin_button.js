@@ -1,22 +1,26 @@
 /** @odoo-module **/
 
-import { Component, useState } from "@odoo/owl";
+import { Component, status, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 
 /**
  * “Check In” on a customer visit: asks the browser (the salesperson's phone) for its position and
  * gives it to the server, which records it once with the distance to the customer.
+ *
+ * On a phone held upright the form's header buttons live in a dropdown, which closes (destroying this
+ * button) while the position and the server are awaited: the check-in then goes on with the services
+ * themselves (not the component's wrapped ones, which would stop with it) and reloads the form's record.
  */
 export class SpmCheckinButton extends Component {
     static template = "sales_project_management.SpmCheckinButton";
     static props = { ...standardWidgetProps };
 
     setup() {
-        this.orm = useService("orm");
-        this.notification = useService("notification");
+        // the services, not useService's wrappers: their calls outlive this button (see above)
+        this.orm = this.env.services.orm;
+        this.notification = this.env.services.notification;
         this.state = useState({ locating: false });
     }
 
@@ -62,7 +66,9 @@ export class SpmCheckinButton extends Component {
                 { type: far ? "warning" : "success" }
             );
         } finally {
-            this.state.locating = false;
+            if (status(this) !== "destroyed") {
+                this.state.locating = false;
+            }
         }
     }
 }

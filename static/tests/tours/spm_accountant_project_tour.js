@@ -12,6 +12,10 @@ registry.category("web_tour.tours").add("spm_accountant_project_tour", {
             run: "click",
         },
         {
+            content: "its form shows its sales order",
+            trigger: ".o_form_view .o_field_widget[name='sale_order_id']:contains('S0'), .o_form_view .o_field_widget[name='sale_order_id'] input:value(S0)",
+        },
+        {
             content: "its form links its project",
             trigger: ".o_form_view .o_field_widget[name='project_id'] a",
             run: "click",
