@@ -38,7 +38,9 @@ class SpmApprovalLineMixin(models.AbstractModel):
             lambda u: u.active and not u.share and (not company or company in u.company_ids))
 
     def _spm_can_act(self, user):
-        """The approver of this step: never the requester, nor who already approved another level."""
+        """The approver of this step: never the requester, nor who already approved another level, nor the only
+        approver of a later level (deciding this one would leave that level without anyone to decide it: the
+        general manager is also a manager, but the director's step is not his)."""
         self.ensure_one()
         request = self._spm_request()
         if self.state != "pending" or user == request.user_id:
@@ -48,5 +50,23 @@ class SpmApprovalLineMixin(models.AbstractModel):
             return False  # each level is decided by someone else
         if self.approver_user_id:
             return user == self.approver_user_id
+        if user in self._spm_later_approvers(sole=True):
+            return False
         return self.approver_group_id in user.groups_id and (
             not request.company_id or request.company_id in user.company_ids)
+
+    def _spm_later_steps(self):
+        request = self._spm_request()
+        return request.approval_ids.filtered(
+            lambda a: a.round == self.round and a.state == "pending" and (a.sequence, a.id) > (self.sequence, self.id))
+
+    def _spm_later_approvers(self, sole=False):
+        """Who may decide a later level of the chain (``sole``: who alone may decide one)."""
+        self.ensure_one()
+        requester = self._spm_request().user_id
+        approvers = self.env["res.users"]
+        for step in self._spm_later_steps():
+            users = step._spm_approver_users() - requester
+            if not sole or len(users) == 1:
+                approvers |= users
+        return approvers

@@ -219,7 +219,8 @@ class SpmApprovalMixin(models.AbstractModel):
     def _spm_notified_approvers(self, line):
         """Who of the approvers of ``line`` is asked to decide (an activity each; the first to decide closes
         the others'). A step of a group asks the group's members who answer for the request: not the leader
-        of another sales team, nor an administrator of the database, unless nobody else may decide."""
+        of another sales team, nor an administrator of the database, nor who decides a later level, unless nobody
+        else may decide."""
         self.ensure_one()
         users = line._spm_approver_users().filtered(line._spm_can_act)
         if line.approver_user_id or len(users) < 2:
@@ -228,7 +229,9 @@ class SpmApprovalMixin(models.AbstractModel):
         other_leaders = self.env["crm.team"].sudo().search(
             [("user_id", "in", users.ids), ("id", "!=", team.id)]).user_id
         administrators = users.filtered(lambda user: user.has_group("base.group_system"))
-        return (users - other_leaders - administrators) or (users - other_leaders) or users
+        later = line._spm_later_approvers()  # the general manager decides his own level, not the director's
+        return ((users - other_leaders - administrators - later) or (users - other_leaders - later)
+                or (users - other_leaders) or users)
 
     def _spm_schedule_activities(self):
         for request in self.sudo():

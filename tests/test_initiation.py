@@ -68,6 +68,12 @@ class TestInitiation(SpmGateCommon):
         self.assertNotIn(self.user_manager_east, request.activity_ids.user_id)
         # the director decides, not another region's leader: one to-do, not one per manager of the company
         self.assertNotIn(self.user_manager_north, request.activity_ids.user_id)
+        # nor the general manager (a manager too): deciding it, he could not decide his own level after
+        self.assertNotIn(self.user_exec, request.activity_ids.user_id)
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_exec).action_approve()
+        self.assertNotIn(request, self.env["spm.initiation"].with_user(self.user_exec).search(
+            [("can_decide", "=", True)]))
         self.assertFalse(self.lead.spm_gate_ready, "立项 is not approved yet")
 
         request.with_user(self.user_director).action_approve()
