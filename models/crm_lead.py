@@ -470,6 +470,8 @@ class CrmLead(models.Model):
         """The pipeline menu: salespeople start on their own opportunities, managers on their
         teams' (all of them when they lead or belong to no team)."""
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_action_pipeline")
+        # named like its menu (crm calls it 渠道 in Chinese, a sales channel)
+        action["name"] = action["display_name"] = self.env._("Pipeline")
         context = {"default_type": "opportunity"}
         user = self.env.user
         if user.has_group(MANAGER_GROUP):

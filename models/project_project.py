@@ -135,6 +135,10 @@ class ProjectProject(models.Model):
                                             store=True)
     spm_attachment_ids = fields.One2many(
         "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "project.project")])
+    spm_can_write = fields.Boolean(
+        "Can Edit the Project", compute="_compute_spm_can_write",
+        help="The user may change the project itself (Odoo's project managers): its lists are read-only for the "
+             "others, who work from the monitoring menus, the tasks and the acceptances.")
     spm_document_type_ids = fields.Many2many(
         "spm.document.type", string="Archived Document Types", compute="_compute_spm_archive",
         search="_search_spm_document_type_ids", compute_sudo=True,
@@ -326,6 +330,19 @@ class ProjectProject(models.Model):
         self.ensure_one()
         directors = self.spm_member_ids.filtered(lambda m: m.role == "director" and m.user_id).user_id
         return directors[:1] or self.spm_lead_id.team_id.user_id or self.user_id
+
+    @api.depends_context("uid")
+    def _compute_spm_can_write(self):
+        writable = set(self._origin._filtered_access("write").ids)
+        for project in self:
+            project.spm_can_write = not project._origin or project._origin.id in writable
+
+    def _spm_name_tasks(self):
+        """Name the projects' tasks 任务 / Tasks in every installed language (Odoo names them in the language of
+        whoever creates the project, for every reader)."""
+        translations = term_translations(self.env, TASKS)
+        for project in self:
+            project.sudo().update_field_translations("label_tasks", translations)
 
     def _spm_customer_contact(self):
         """The customer's contact person of the project team, else the customer."""
@@ -823,11 +840,12 @@ class ProjectProject(models.Model):
     @api.model
     def _cron_spm_weekly_report_reminders(self):
         """Weekly: the manager of an active sales project without a report for the current week is
-        reminded, once for that week."""
+        reminded, once for that week (a closed project takes no report)."""
         today = fields.Date.context_today(self)
         week = iso_week(today)
         projects = self.sudo().search([
             ("spm_grade_id", "!=", False), ("user_id", "!=", False), ("last_update_status", "!=", "done"),
+            ("stage_id.fold", "=", False),
             ("spm_report_reminded_week", "!=", week), ("update_ids", "not any", [("spm_week", "=", week)]),
         ])
         for project in projects:

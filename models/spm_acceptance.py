@@ -60,6 +60,9 @@ class SpmAcceptance(models.Model):
     report_attached = fields.Boolean("Signed Report Attached", compute="_compute_report_attached",
                                      help="A document of the type “Acceptance Report” is attached.")
     satisfaction_ids = fields.One2many("spm.satisfaction", "acceptance_id")
+    # its documents with their type (the signed report, the archive's documents), typed where they are attached
+    spm_attachment_ids = fields.One2many(
+        "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "spm.acceptance")])
     satisfaction_score = fields.Float(compute="_compute_satisfaction_score", digits=(3, 2), compute_sudo=True)
     # links to share by hand (e.g. in a chat): the customer opens them without an Odoo login
     signature_url = fields.Char("Signing Link", compute="_compute_share_urls",

@@ -5,8 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .crm_lead import INITIATION_STATES
-from .project_project import TASKS
-from .spm_translation import term_translations
 
 EDITABLE_STATES = ("draft", "returned")
 
@@ -58,6 +56,9 @@ class SpmInitiation(models.Model):
     risk_analysis = fields.Html()
     resource_needs = fields.Html()
     member_ids = fields.One2many("spm.initiation.member", "initiation_id", string="Proposed Team", copy=True)
+    # its documents with their type (the signed report, the archive's documents), typed where they are attached
+    spm_attachment_ids = fields.One2many(
+        "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "spm.initiation")])
     member_warning = fields.Char("Team Warning", compute="_compute_member_warning")
 
     approval_ids = fields.One2many("spm.initiation.approval", "initiation_id", string="Approvals", copy=False)
@@ -246,7 +247,7 @@ class SpmInitiation(models.Model):
                     date=request.date_end,
                     allow_milestones=True,
                 )).with_env(self.env)
-                project.sudo().update_field_translations("label_tasks", term_translations(self.env, TASKS))
+                project._spm_name_tasks()
             else:
                 project.with_env(Project.env).write(dict(values, allow_milestones=True))
             tasks = project._spm_setup_from_initiation(request)

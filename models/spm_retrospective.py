@@ -24,6 +24,9 @@ class SpmRetrospective(models.Model):
     _spm_parent_fields = ("project_id",)
     _spm_create_ignores_workflow = True
 
+    # its documents with their type (the signed report, the archive's documents), typed where they are attached
+    spm_attachment_ids = fields.One2many(
+        "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "spm.retrospective")])
     project_id = fields.Many2one("project.project", required=True, index=True, ondelete="restrict")
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="project_id.partner_id", string="Customer")

@@ -1,5 +1,7 @@
+import base64
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -36,6 +38,22 @@ class TestAcceptance(SpmProjectCommon):
         self.assertTrue(acceptance.report_attached)
         self.assertTrue(acceptance.with_user(self.pm).action_confirm())
         self.assertEqual((acceptance.state, acceptance.confirmed_by_id), ("confirmed", self.pm))
+
+    def test_paper_signed_report_attached_from_the_form(self):
+        """The customer signed on paper: the project manager attaches the scan on the acceptance's Documents
+        tab with its type, then confirms (no other screen needed)."""
+        acceptance = self._acceptance(signed=False, confirm=False)
+        with Form(acceptance.with_user(self.pm)) as form, form.spm_attachment_ids.new() as document:
+            document.datas = base64.b64encode(b"%PDF-1.4 scanned")
+            document.name = "验收报告（签字扫描件）.pdf"
+            document.spm_document_type_id = self.doc_acceptance
+        self.assertEqual(acceptance.spm_attachment_ids.spm_document_type_id, self.doc_acceptance)
+        self.assertTrue(acceptance.report_attached)
+        acceptance.with_user(self.pm).action_confirm()
+        self.assertEqual(acceptance.state, "confirmed")
+        # confirmed, its documents stay as signed
+        with self.assertRaises(UserError):
+            acceptance.with_user(self.pm).write({"spm_attachment_ids": [Command.clear()]})
 
     def test_passed_final_acceptance_dates_the_acceptance_installment(self):
         self.assertFalse(self.line_acceptance.due_date)
@@ -150,3 +168,14 @@ class TestAcceptance(SpmProjectCommon):
                                                        "acceptance_type": "final", "result": "passed"})
         self.assertEqual(forged.state, "draft")
         self.assertFalse(self.project.spm_final_accepted)
+
+    def test_project_lists_are_read_only_for_who_cannot_change_the_project(self):
+        """A project manager of Odoo's project user group does not edit the project record (Odoo's rule): the
+        project form shows its lists read-only to them instead of refusing the save with an access error; the
+        acceptance's own documents are theirs to attach."""
+        self.assertFalse(self.project.with_user(self.pm).spm_can_write)
+        self.assertTrue(self.project.with_user(self.user_manager_east).spm_can_write)
+        view = self.env["project.project"].with_user(self.pm).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="spm_can_write"', view)
+        with self.assertRaises(AccessError):
+            self.project.with_user(self.pm).write({"spm_checklist_ids": []})

@@ -89,3 +89,9 @@ class TestWeeklyReport(SpmWeeklyReportCommon):
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.user_sales_east)
         self.assertFalse(reported.activity_ids.filtered(lambda a: a.activity_type_id == reminder))
+        # a closed project takes no weekly report: no reminder either
+        _lead, closed = self._approved_project(name="已关闭的项目")
+        closed.sudo().with_context(install_mode=True).stage_id = self.env.ref("project.project_project_stage_2")
+        self.assertTrue(closed.stage_id.fold)
+        Project._cron_spm_weekly_report_reminders()
+        self.assertFalse(closed.activity_ids.filtered(lambda a: a.activity_type_id == reminder))

@@ -36,13 +36,10 @@ def migrate(cr, version):
 
     cr.execute("""
         SELECT id FROM project_project
-         WHERE spm_grade_id IS NOT NULL AND label_tasks = jsonb_build_object('en_US', 'Tasks')
-    """)
-    projects = env["project.project"].browse([row[0] for row in cr.fetchall()])
-    if projects:
-        translations = term_translations(env, TASKS)
-        for project in projects:
-            project.update_field_translations("label_tasks", translations)
+         WHERE spm_grade_id IS NOT NULL
+           AND label_tasks->>'en_US' IN ('Tasks', %s) AND label_tasks->>'en_US' = label_tasks->>'zh_CN' IS NOT FALSE
+    """, [term_translations(env, TASKS).get("zh_CN", "Tasks")])
+    env["project.project"].browse([row[0] for row in cr.fetchall()])._spm_name_tasks()
 
     cr.execute("""
         SELECT s.id FROM ir_model_fields_selection s JOIN ir_model_fields f ON f.id = s.field_id
