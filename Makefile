@@ -4,7 +4,7 @@
 # Both use the machine's python3 (override with PYTHON=...); see README.md.
 PYTHON ?= python3
 
-.PHONY: demo test lint pot odoo-tests
+.PHONY: demo test lint pot odoo-tests docs screenshots
 
 demo:
 	$(PYTHON) tools/spmctl.py demo
@@ -20,3 +20,9 @@ pot:
 
 odoo-tests:
 	$(PYTHON) tools/spmctl.py odoo-tests
+
+docs:
+	$(PYTHON) tools/check_docs.py
+
+screenshots:
+	$(PYTHON) tools/screenshots.py

@@ -1,7 +1,8 @@
 {
     "name": "Sales Project Management",
-    "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation "
-    "approval, delivery projects and payment collection on Odoo CRM, Project, Sales and Invoicing",
+    "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation (立项) "
+    "approval, delivery projects, acceptance, payment collection (回款), visits, targets and commissions "
+    "on Odoo CRM, Project, Sales and Invoicing",
     "version": "18.0.1.4.1",
     "category": "Sales/CRM",
     "author": "Sales Project Management",

@@ -402,6 +402,12 @@ def run_upgrade_check(path, db, data_dir):
     return check.returncode == 0
 
 
+def run_docs_check():
+    """tools/check_docs.py: the documentation's links, screenshots and README size; True when it passed."""
+    say("documentation check: links and images of README.md, doc/, benchmarks/ and the Apps page")
+    return subprocess.run([PY, os.path.join(REPO, "tools", "check_docs.py")], check=False).returncode == 0
+
+
 def cmd_test(args):
     try:
         odoo_dir = odoo_location()
@@ -426,6 +432,7 @@ def cmd_test(args):
         if not args.keep:
             drop_database(db)
     demo_ok = args.no_demo or run_demo_check()
+    docs_ok = run_docs_check()
     lint_failed = 0 if args.no_lint else run_lint()
     lint_checks = 0 if args.no_lint else 2
 
@@ -443,14 +450,16 @@ def cmd_test(args):
         problems.append("the upgrade check failed (configuration lost or duplicated by -u, see above)")
     if not demo_ok:
         problems.append("`make demo` did not create and serve the demo database (see the demo check above)")
+    if not docs_ok:
+        problems.append("the documentation has broken links or missing screenshots (see the documentation check)")
     passed = stats["run"] - stats["failed"] - stats["errors"] - stats["skipped"]
     failed = stats["failed"] + stats["errors"] + stats["skipped"]
     # the clean-install-log check, the upgrade check and the linters count as checks of their own
     demo_checks = 0 if args.no_demo else 1
     passed += (lint_checks - lint_failed) + (0 if stats["bad_lines"] or not stats["result"] else 1) + upgrade_ok \
-        + (demo_checks and demo_ok)
+        + (demo_checks and demo_ok) + docs_ok
     failed += lint_failed + (1 if stats["bad_lines"] or not stats["result"] else 0) + (not upgrade_ok) \
-        + (demo_checks and not demo_ok)
+        + (demo_checks and not demo_ok) + (not docs_ok)
     for problem in problems:
         say(f"FAILED: {problem}")
     print(f"{passed} passed, {failed} failed")
