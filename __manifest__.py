@@ -3,7 +3,7 @@
     "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation (立项) "
     "approval, delivery projects, acceptance, payment collection (回款), visits, targets and commissions "
     "on Odoo CRM, Project, Sales and Invoicing",
-    "version": "18.0.1.4.1",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "author": "Sales Project Management",
     "website": "https://github.com/sales-project-management/sales_project_management",
@@ -27,6 +27,7 @@
         "data/spm_acceptance_data.xml",
         "data/spm_satisfaction_data.xml",
         "data/spm_monitoring_data.xml",
+        "data/spm_customer_data.xml",
         "data/spm_dashboard_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
@@ -59,6 +60,10 @@
         "views/spm_retrospective_views.xml",
         "views/project_project_views.xml",
         "views/project_task_views.xml",
+        "views/spm_customer_views.xml",
+        "views/spm_service_portal_templates.xml",
+        "views/spm_customer_analysis_views.xml",
+        "reports/spm_customer_file_report.xml",
         "views/project_update_views.xml",
         "views/spm_risk_views.xml",
         "views/spm_change_request_views.xml",
@@ -82,6 +87,7 @@
         "data/spm_visit_demo.xml",
         "data/spm_acceptance_demo.xml",
         "data/spm_monitoring_demo.xml",
+        "data/spm_customer_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,10 +1,12 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, _lt, api, fields, models
 from odoo.addons.project.models.project_task import CLOSED_STATES
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from .project_update import iso_week, week_bounds
 from .spm_translation import copy_translations, term_translations
@@ -63,6 +65,8 @@ CHARTER_CRITERIA = {
 DAYS = _lt("days")
 # what a sales project calls its tasks, in every installed language (Odoo names them in its creator's only)
 TASKS = _lt("Tasks")
+# the warranty's end is announced this many days before
+WARRANTY_NOTICE_DAYS = 30
 
 
 class ProjectProject(models.Model):
@@ -71,7 +75,8 @@ class ProjectProject(models.Model):
     # set by the 立项 workflow, the plan's confirmation, the weekly job and the confirmation of the passed
     # final acceptance (spm.acceptance) only, never by a user's write, import or RPC call
     _spm_workflow_fields = ("spm_lead_id", "spm_initiation_id", "spm_grade_id", "spm_collection_confirmed",
-                            "spm_report_reminded_week", "spm_acceptance_date")
+                            "spm_report_reminded_week", "spm_acceptance_date", "spm_is_after_sales",
+                            "spm_warranty_reminded", "spm_service_planned")
     _spm_stage_model = "project.project.stage"
     _spm_scope_field = "company_id"
     _spm_log_fields = ("project_id", "project_stage_from_id", "project_stage_to_id")
@@ -86,6 +91,25 @@ class ProjectProject(models.Model):
     spm_objective = fields.Html("Project Objective")
     spm_member_ids = fields.One2many("spm.project.member", "project_id", string="Project Team")
     spm_success_criterion_ids = fields.One2many("spm.success.criterion", "project_id", string="Success Criteria")
+
+    # After-sales (售后): the company's after-sales project, and a sales project's warranty and commitments
+    spm_is_after_sales = fields.Boolean("After-Sales Project", readonly=True, copy=False, index="btree_not_null",
+                                        help="The company's project of service requests (complaints, repairs, "
+                                             "maintenance, training, return visits).")
+    spm_warranty_months = fields.Integer(
+        "Warranty (months)", tracking=True,
+        help="The warranty (质保) the customer has from the final acceptance (the company's default warranty for a "
+             "new project).")
+    spm_warranty_end = fields.Date("Warranty End", compute="_compute_spm_warranty_end", store=True,
+                                   index="btree_not_null", help="The final acceptance date plus the warranty.")
+    spm_warranty_reminded = fields.Boolean("Warranty End Announced", readonly=True, copy=False)
+    spm_service_planned = fields.Boolean("Service Planned", readonly=True, copy=False,
+                                         help="The commitments were planned as service tasks at final acceptance.")
+    spm_commitment_ids = fields.One2many("spm.service.commitment", "project_id", string="Service Commitments",
+                                         copy=True)
+    spm_service_request_ids = fields.One2many("project.task", "spm_sales_project_id", string="Service Requests")
+    spm_service_request_count = fields.Integer("Service Request Count", compute="_compute_spm_service_count")
+    spm_complaint_open_count = fields.Integer("Open Complaints", compute="_compute_spm_service_count")
 
     # Payment collection (回款)
     spm_acceptance_date = fields.Date("Final Acceptance Date", tracking=True)
@@ -337,6 +361,122 @@ class ProjectProject(models.Model):
         for project in self:
             project.spm_can_write = not project._origin or project._origin.id in writable
 
+    @api.depends("spm_acceptance_date", "spm_warranty_months")
+    def _compute_spm_warranty_end(self):
+        for project in self:
+            project.spm_warranty_end = project.spm_acceptance_date and (
+                project.spm_acceptance_date + relativedelta(months=project.spm_warranty_months))
+
+    def _compute_spm_service_count(self):
+        rows = self.env["project.task"]._read_group(
+            [("spm_sales_project_id", "in", self.ids)], ["spm_sales_project_id", "spm_service_type", "state"],
+            ["__count"])
+        counts, complaints = defaultdict(int), defaultdict(int)
+        for project, service_type, state, count in rows:
+            counts[project.id] += count
+            if service_type == "complaint" and state not in CLOSED_STATES:
+                complaints[project.id] += count
+        for project in self:
+            project.spm_service_request_count = counts[project.id]
+            project.spm_complaint_open_count = complaints[project.id]
+
+    @api.constrains("spm_warranty_months")
+    def _check_spm_warranty(self):
+        for project in self:
+            if not 0 <= project.spm_warranty_months <= 240:
+                raise ValidationError(self.env._("“%s”: a warranty lasts from 0 to 240 months.", project.name))
+
+    def _spm_plan_service(self):
+        """At final acceptance: the service commitments become service tasks of the after-sales project, spread
+        over the warranty, and the first return visit is planned."""
+        for project in self.sudo().filtered(lambda p: p.spm_acceptance_date and not p.spm_service_planned):
+            project.spm_commitment_ids._spm_plan()
+            project.spm_service_planned = True
+        self._spm_plan_return_visits()
+
+    def _spm_plan_return_visits(self):
+        """A return visit (回访) task for each project under warranty whose customer's class has a cadence and
+        that has none open: due one cadence after the last return visit done (the final acceptance at first),
+        while the warranty runs."""
+        today = fields.Date.context_today(self)
+        Task = self.env["project.task"].sudo()
+        projects = self.sudo().filtered(lambda p: p.spm_warranty_end and p.spm_warranty_end >= today and (
+            p.partner_id.commercial_partner_id.spm_customer_class_id.return_visit_interval_days))
+        if not projects:
+            return
+        visits = Task.search([("spm_sales_project_id", "in", projects.ids), ("spm_service_type", "=", "return_visit")])
+        values = []
+        for project in projects:
+            theirs = visits.filtered(lambda t, p=project: t.spm_sales_project_id == p)
+            if theirs.filtered(lambda t: not t.is_closed):
+                continue
+            interval = project.partner_id.commercial_partner_id.spm_customer_class_id.return_visit_interval_days
+            done = theirs.filtered(lambda t: t.state == "1_done" and t.spm_resolved_on)
+            last = max([fields.Date.to_date(t.spm_resolved_on) for t in done] or [project.spm_acceptance_date])
+            due = last + timedelta(days=interval)
+            if due > project.spm_warranty_end:
+                continue
+            values.append({
+                "name": self.env._("Return visit: %s", project.name),
+                "project_id": project.company_id._spm_after_sales_project().id,
+                "partner_id": project.partner_id.id, "spm_service_type": "return_visit",
+                "spm_sales_project_id": project.id, "date_deadline": due,
+                "user_ids": [Command.set(project.partner_id.commercial_partner_id.user_id.ids or project.user_id.ids)],
+            })
+        if values:
+            # in one go, and without a mail per task to its assignee (the task is on their list)
+            Task.with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True).create(values)
+
+    @api.model
+    def _cron_spm_service(self):
+        """Daily: the next return visits of the projects under warranty, and a reminder to the project manager
+        and the customer's salesperson 30 days before a warranty ends (once)."""
+        today = fields.Date.context_today(self)
+        # the return visits logged ahead of their day, held since the last run, close their planned return visit
+        now = fields.Datetime.now()
+        self.env["spm.visit"].sudo().search([
+            ("visit_type", "=", "return_visit"), ("service_task_id", "=", False),
+            ("date_start", ">", now - timedelta(days=2)), ("date_start", "<=", now),
+        ])._spm_close_return_visits()
+        # only the projects under warranty without an open return visit, and only the warranties ending soon
+        self.sudo().search([
+            ("spm_warranty_end", ">=", today), ("spm_grade_id", "!=", False),
+            ("partner_id.commercial_partner_id.spm_customer_class_id.return_visit_interval_days", ">", 0),
+            ("spm_service_request_ids", "not any", [("spm_service_type", "=", "return_visit"),
+                                                    ("state", "not in", list(CLOSED_STATES))]),
+        ])._spm_plan_return_visits()
+        ending = self.sudo().search([
+            ("spm_warranty_end", ">=", today), ("spm_warranty_end", "<=", today + timedelta(days=WARRANTY_NOTICE_DAYS)),
+            ("spm_warranty_reminded", "=", False), ("spm_grade_id", "!=", False),
+        ])
+        activity_type = self.env.ref("sales_project_management.mail_activity_type_warranty")
+        for project in ending:
+            for user in (project.user_id | project.partner_id.commercial_partner_id.user_id).filtered("active"):
+                project.activity_schedule(
+                    activity_type_id=activity_type.id, user_id=user.id, date_deadline=project.spm_warranty_end,
+                    summary=self.env._("The warranty of %(project)s ends on %(date)s", project=project.name,
+                                       date=format_date(self.env, project.spm_warranty_end)))
+        ending.write({"spm_warranty_reminded": True})
+        return True
+
+    def action_spm_view_service_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_service_request_action")
+        action.update(domain=[("spm_sales_project_id", "=", self.id)],
+                      context={"default_spm_sales_project_id": self.id, "default_partner_id": self.partner_id.id,
+                               "default_project_id": self.company_id._spm_after_sales_project().id,
+                               "spm_service_request": True})
+        return action
+
+    def _alias_get_creation_values(self):
+        """The after-sales project's e-mail alias raises complaints (its mails are service requests)."""
+        values = super()._alias_get_creation_values()
+        if self.spm_is_after_sales and self.id:
+            defaults = dict(values.get("alias_defaults") or {})
+            defaults.update(spm_service_type="complaint", spm_channel="mail")
+            values["alias_defaults"] = defaults
+        return values
+
     def _spm_name_tasks(self):
         """Name the projects' tasks 任务 / Tasks in every installed language (Odoo names them in the language of
         whoever creates the project, for every reader)."""
@@ -554,6 +694,10 @@ class ProjectProject(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if "spm_warranty_months" not in vals:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["spm_warranty_months"] = company.sudo().spm_warranty_months
         projects = super().create(vals_list)
         if not self._spm_gates_bypassed():
             projects._spm_check_stage_moves(None)

@@ -2,8 +2,12 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import Command, _lt, api, fields, models
 from odoo.exceptions import ValidationError
+
+from .spm_translation import term_translations
+
+AFTER_SALES = _lt("After-Sales Service")
 
 
 class ResCompany(models.Model):
@@ -73,6 +77,24 @@ class ResCompany(models.Model):
         "Escalate Issues to Management after (days)", default=7,
         help="An open project issue older than this is escalated to the project's monitors, else to the "
              "executives.")
+    # the thresholds of the other severities of issues and complaints (medium: the two above)
+    spm_escalation_low_days = fields.Integer("Low: to the Owner after (days)", default=5)
+    spm_escalation_low_management_days = fields.Integer("Low: to Management after (days)", default=15)
+    spm_escalation_high_days = fields.Integer("High: to the Owner after (days)", default=2)
+    spm_escalation_high_management_days = fields.Integer("High: to Management after (days)", default=4)
+    spm_escalation_critical_days = fields.Integer("Critical: to the Owner after (days)", default=1)
+    spm_escalation_critical_management_days = fields.Integer("Critical: to Management after (days)", default=2)
+    # After-sales (售后)
+    spm_after_sales_project_id = fields.Many2one(
+        "project.project", string="After-Sales Project", check_company=True,
+        help="The project whose tasks are the company's service requests: complaints, repairs, maintenance, "
+             "training and return visits (its e-mail alias and the customer portal raise them).")
+    spm_warranty_months = fields.Integer(
+        "Default Warranty (months)", default=12,
+        help="The warranty of a new sales project, from its final acceptance (the project may change it).")
+    spm_service_survey = fields.Boolean(
+        "Satisfaction Survey after Service", default=True,
+        help="Closing a complaint, a repair or a return visit mails the customer the satisfaction survey.")
     spm_budget_tolerance = fields.Float(
         "Budget Tolerance (%)", default=10.0,
         help="Costs may exceed the project's budget by this share; beyond it an approved change request is "
@@ -83,8 +105,19 @@ class ResCompany(models.Model):
         help="What happens to an entry that takes a project's costs beyond its budget and tolerance: refused, or "
              "accepted with an activity for the project manager and the monitors.")
 
+    def _spm_escalation_days(self, severity):
+        """(days to the owner, days to management) of an open issue or complaint of ``severity``: the company's
+        issue thresholds for a medium one (or none given)."""
+        self.ensure_one()
+        if severity in ("low", "high", "critical"):
+            return self[f"spm_escalation_{severity}_days"], self[f"spm_escalation_{severity}_management_days"]
+        return self.spm_issue_escalation_days, self.spm_issue_management_days
+
     @api.constrains("spm_risk_high_threshold", "spm_risk_medium_threshold", "spm_issue_escalation_days",
-                    "spm_issue_management_days", "spm_budget_tolerance")
+                    "spm_issue_management_days", "spm_budget_tolerance", "spm_escalation_low_days",
+                    "spm_escalation_low_management_days", "spm_escalation_high_days",
+                    "spm_escalation_high_management_days", "spm_escalation_critical_days",
+                    "spm_escalation_critical_management_days", "spm_warranty_months")
     def _check_spm_monitoring(self):
         for company in self:
             if not 1 <= company.spm_risk_medium_threshold < company.spm_risk_high_threshold <= 25:
@@ -94,6 +127,13 @@ class ResCompany(models.Model):
             if not 1 <= company.spm_issue_escalation_days < company.spm_issue_management_days:
                 raise ValidationError(self.env._(
                     "Issues are escalated to the project manager after at least one day, and to management later."))
+            for severity in ("low", "high", "critical"):
+                first, second = company._spm_escalation_days(severity)
+                if not 1 <= first < second:
+                    raise ValidationError(self.env._(
+                        "Each severity is escalated to its owner after at least one day, and to management later."))
+            if company.spm_warranty_months < 0:
+                raise ValidationError(self.env._("A warranty cannot last fewer than 0 months."))
             if company.spm_budget_tolerance < 0:
                 raise ValidationError(self.env._("The budget tolerance cannot be negative."))
 
@@ -114,3 +154,22 @@ class ResCompany(models.Model):
         "account.journal", string="Commission Journal", check_company=True,
         domain="[('type', 'in', ('purchase', 'general'))]",
         help="A purchase journal for vendor bills, a miscellaneous journal for entries.")
+
+    def _spm_after_sales_project(self):
+        """The company's after-sales project (售后服务), made when the company has none yet."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.spm_after_sales_project_id:
+            return company.spm_after_sales_project_id
+        stages = self.env["project.task.type"]
+        for xmlid in ("task_type_todo", "task_type_in_progress", "task_type_done"):
+            stages |= self.env.ref(f"sales_project_management.{xmlid}", raise_if_not_found=False) or stages
+        project = self.env["project.project"].sudo().with_context(mail_create_nosubscribe=True).create({
+            "name": str(AFTER_SALES), "company_id": company.id, "privacy_visibility": "portal",
+            "spm_is_after_sales": True, "allow_milestones": False, "type_ids": [Command.set(stages.ids)],
+            "user_id": False,  # the after-sales manager is named by the administrator, not whoever came first
+        })
+        project.update_field_translations("name", term_translations(self.env, AFTER_SALES))
+        project._spm_name_tasks()
+        company.spm_after_sales_project_id = project
+        return project

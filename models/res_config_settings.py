@@ -19,6 +19,18 @@ class ResConfigSettings(models.TransientModel):
     spm_risk_medium_threshold = fields.Integer(related="company_id.spm_risk_medium_threshold", readonly=False)
     spm_issue_escalation_days = fields.Integer(related="company_id.spm_issue_escalation_days", readonly=False)
     spm_issue_management_days = fields.Integer(related="company_id.spm_issue_management_days", readonly=False)
+    spm_escalation_low_days = fields.Integer(related="company_id.spm_escalation_low_days", readonly=False)
+    spm_escalation_low_management_days = fields.Integer(related="company_id.spm_escalation_low_management_days",
+                                                        readonly=False)
+    spm_escalation_high_days = fields.Integer(related="company_id.spm_escalation_high_days", readonly=False)
+    spm_escalation_high_management_days = fields.Integer(related="company_id.spm_escalation_high_management_days",
+                                                         readonly=False)
+    spm_escalation_critical_days = fields.Integer(related="company_id.spm_escalation_critical_days", readonly=False)
+    spm_escalation_critical_management_days = fields.Integer(
+        related="company_id.spm_escalation_critical_management_days", readonly=False)
+    spm_warranty_months = fields.Integer(related="company_id.spm_warranty_months", readonly=False)
+    spm_service_survey = fields.Boolean(related="company_id.spm_service_survey", readonly=False)
+    spm_after_sales_project_id = fields.Many2one(related="company_id.spm_after_sales_project_id", readonly=False)
     spm_budget_tolerance = fields.Float(related="company_id.spm_budget_tolerance", readonly=False)
     spm_budget_overrun_policy = fields.Selection(related="company_id.spm_budget_overrun_policy", readonly=False)
     spm_commission_entry_type = fields.Selection(related="company_id.spm_commission_entry_type", readonly=False)

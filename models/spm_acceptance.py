@@ -233,6 +233,8 @@ class SpmAcceptance(models.Model):
                 milestone.reached_date = self.date
             else:
                 self.project_id.sudo().spm_acceptance_date = self.date
+                # the warranty starts: its service commitments and return visits are planned
+                self.project_id._spm_plan_service()
         labels = dict(self._fields["result"]._description_selection(self.env))
         self.project_id.sudo().message_post(body=Markup("%s <a href='#' data-oe-model='spm.acceptance' "
                                                         "data-oe-id='%s'>%s</a>: %s") % (

@@ -8,6 +8,7 @@ TRIGGERS = [
     ("date", "On a date"),
     ("milestone", "Milestone reached"),
     ("acceptance", "After final acceptance"),
+    ("warranty_end", "At the end of the warranty"),
 ]
 STATES = [
     ("planned", "Planned"),
@@ -119,7 +120,7 @@ class SpmCollectionLine(models.Model):
                     line=line.name, order=order.name, project=project.name))
 
     @api.depends("trigger", "trigger_date", "offset_days", "milestone_id.deadline", "milestone_id.reached_date",
-                 "project_id.spm_acceptance_date")
+                 "project_id.spm_acceptance_date", "project_id.spm_warranty_end")
     def _compute_due_date(self):
         for line in self:
             offset = timedelta(days=line.offset_days)
@@ -128,6 +129,10 @@ class SpmCollectionLine(models.Model):
             elif line.trigger == "milestone":
                 base = line.milestone_id.reached_date or line.milestone_id.deadline
                 line.due_date = base and base + offset
+            elif line.trigger == "warranty_end":
+                # the retention (质保金) falls due when the warranty ends
+                warranty_end = line.project_id.spm_warranty_end
+                line.due_date = warranty_end and warranty_end + offset
             else:
                 acceptance = line.project_id.spm_acceptance_date
                 line.due_date = acceptance and acceptance + offset
@@ -138,12 +143,13 @@ class SpmCollectionLine(models.Model):
         self.ensure_one()
         if self.trigger == "milestone" and not self.milestone_id.is_reached:
             return False
-        if self.trigger == "acceptance" and not self.project_id.spm_acceptance_date:
+        if self.trigger in ("acceptance", "warranty_end") and not self.project_id.spm_acceptance_date:
             return False
         return bool(self.due_date and self.due_date <= today + timedelta(days=INVOICE_AHEAD_DAYS))
 
     @api.depends("amount", "is_cancelled", "due_date", "trigger", "milestone_id.is_reached",
-                 "project_id.spm_acceptance_date", "invoice_ids.state", "invoice_ids.amount_total",
+                 "project_id.spm_acceptance_date", "project_id.spm_warranty_end", "invoice_ids.state",
+                 "invoice_ids.amount_total",
                  "invoice_ids.invoice_date", "invoice_ids.reversal_move_ids.state",
                  "invoice_ids.reversal_move_ids.amount_total",
                  "invoice_ids.line_ids.matched_credit_ids.amount",

@@ -17,15 +17,17 @@ class SpmSatisfaction(models.Model):
     _order = "date desc, id desc"
     _rec_name = "acceptance_id"
     # answered online by the customer (the survey) or recorded from a paper form by the team
-    _spm_workflow_fields = ("source", "user_input_id")
+    _spm_workflow_fields = ("source", "user_input_id", "task_id")
     _spm_parent_fields = ("acceptance_id",)
     _spm_create_ignores_workflow = True
 
-    acceptance_id = fields.Many2one("spm.acceptance", string="Phase", required=True, index=True, ondelete="cascade",
+    acceptance_id = fields.Many2one("spm.acceptance", string="Phase", index="btree_not_null", ondelete="cascade",
                                     help="The stage or final acceptance whose phase is scored.")
-    project_id = fields.Many2one(related="acceptance_id.project_id", store=True, index=True)
+    task_id = fields.Many2one("project.task", string="Service Request", index="btree_not_null", ondelete="cascade",
+                              readonly=True, help="The after-sales service whose satisfaction is scored.")
+    project_id = fields.Many2one("project.project", compute="_compute_project", store=True, index=True)
     acceptance_type = fields.Selection(related="acceptance_id.acceptance_type", store=True)
-    company_id = fields.Many2one(related="acceptance_id.company_id", store=True, index=True)
+    company_id = fields.Many2one("res.company", compute="_compute_project", store=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_customer", store=True,
                                  index=True)
     grade_id = fields.Many2one(related="acceptance_id.grade_id", store=True)
@@ -41,12 +43,37 @@ class SpmSatisfaction(models.Model):
                          help="Mean of the criteria scores (1 to 5).")
     comment = fields.Text()
 
-    @api.depends("acceptance_id.project_id.partner_id", "acceptance_id.project_id.user_id")
+    @api.depends("acceptance_id.project_id", "task_id.company_id")
+    def _compute_project(self):
+        for satisfaction in self:
+            # a service's score is the after-sales service's, not a phase of the project (nor its average)
+            satisfaction.project_id = satisfaction.acceptance_id.project_id
+            satisfaction.company_id = satisfaction.acceptance_id.company_id or satisfaction.task_id.company_id
+
+    @api.depends("acceptance_id.project_id.partner_id", "acceptance_id.project_id.user_id", "task_id.partner_id",
+                 "task_id.project_id.user_id")
     def _compute_customer(self):
         for satisfaction in self:
+            if satisfaction.task_id:
+                satisfaction.partner_id = satisfaction.task_id.partner_id.commercial_partner_id
+                satisfaction.user_id = satisfaction.task_id.project_id.user_id
+                continue
             project = satisfaction.acceptance_id.project_id
             satisfaction.partner_id = project.partner_id.commercial_partner_id
             satisfaction.user_id = project.user_id
+
+    @api.depends("acceptance_id", "task_id")
+    def _compute_display_name(self):
+        for satisfaction in self:
+            satisfaction.display_name = (satisfaction.acceptance_id.display_name or satisfaction.task_id.display_name
+                                         or self.env._("Customer Satisfaction"))
+
+    @api.constrains("acceptance_id", "task_id")
+    def _check_subject(self):
+        for satisfaction in self:
+            if bool(satisfaction.acceptance_id) == bool(satisfaction.task_id):
+                raise ValidationError(self.env._(
+                    "A satisfaction scores either a phase of a project (its acceptance) or a service request."))
 
     @api.depends("line_ids.score")
     def _compute_score(self):
@@ -67,12 +94,17 @@ class SpmSatisfaction(models.Model):
                 raise ValidationError(self.env._("Each criterion is scored once per answer."))
 
     def _spm_check_parents(self, _names):
+        if not self.acceptance_id:
+            raise ValidationError(self.env._("A paper form scores a phase of a project: choose its acceptance."))
         self.project_id._spm_check_team(
             lambda names: self.env._("Only the team of the project %s records its customer satisfaction.", names))
         self.project_id._spm_check_open()
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(not vals.get("acceptance_id") and not self.env.context.get("default_acceptance_id")
+                                   for vals in vals_list):
+            raise ValidationError(self.env._("A paper form scores a phase of a project: choose its acceptance."))
         records = super().create(vals_list)
         records._spm_alert_low_scores()
         return records
@@ -105,13 +137,13 @@ class SpmSatisfaction(models.Model):
             if not low and not (satisfaction.score and satisfaction.score <= LOW_SCORE):
                 continue
             project = satisfaction.project_id
-            director = project._spm_director()
+            director = project._spm_director() if project else satisfaction.task_id.project_id.user_id
             if not director:
                 continue
             details = ", ".join(f"{line.criterion_id.name} {line.score}" for line in low) or \
                 f"{satisfaction.score:.1f}"
-            phase = satisfaction.acceptance_id.display_name
-            project.activity_schedule(
+            phase = satisfaction.acceptance_id.display_name or satisfaction.task_id.display_name
+            (project or satisfaction.task_id).activity_schedule(
                 "sales_project_management.mail_activity_type_satisfaction", user_id=director.id,
                 summary=self.env._("Low customer satisfaction on %(phase)s: %(details)s", phase=phase,
                                    details=details))
@@ -121,20 +153,24 @@ class SpmSatisfaction(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _spm_invite(self, acceptance, partner, send=True):
-        """Invite ``partner`` to score the phase of ``acceptance``: an answer token of the
-        satisfaction survey and (``send``) a mail with its link, answered without an Odoo login."""
+    def _spm_invite(self, record, partner, send=True):
+        """Invite ``partner`` to score ``record``, the phase of an acceptance or a service request (a task): an
+        answer token of the satisfaction survey and (``send``) a mail with its link, answered without an Odoo
+        login."""
         survey = self.env.ref(SURVEY).sudo()
         # the questions are named like the criteria in every language they are named in now
         self.env["spm.satisfaction.criterion"].sudo().search([("active", "=", True)])._spm_sync_questions()
-        answer = survey._create_answer(partner=partner, check_attempts=False, spm_acceptance_id=acceptance.id)
+        link = {"spm_task_id": record.id} if record._name == "project.task" else {"spm_acceptance_id": record.id}
+        answer = survey._create_answer(partner=partner, check_attempts=False, **link)
         if send:
-            template = self.env.ref("sales_project_management.mail_template_spm_satisfaction_invite").sudo()
+            template = self.env.ref("sales_project_management.mail_template_spm_service_survey"
+                                    if record._name == "project.task" else
+                                    "sales_project_management.mail_template_spm_satisfaction_invite").sudo()
             template.send_mail(answer.id, email_layout_xmlid="mail.mail_notification_light")
-            acceptance.message_post(body=self.env._("Satisfaction survey sent to %s.", partner.display_name))
+            record.message_post(body=self.env._("Satisfaction survey sent to %s.", partner.display_name))
         else:
-            acceptance.message_post(body=self.env._("Satisfaction survey link created for %s.",
-                                                    partner.display_name or self.env._("the customer")))
+            record.message_post(body=self.env._("Satisfaction survey link created for %s.",
+                                                partner.display_name or self.env._("the customer")))
         return answer
 
     @api.model
@@ -145,12 +181,13 @@ class SpmSatisfaction(models.Model):
                     self.env["spm.satisfaction.criterion"].with_context(active_test=False).search(
                         [("question_id", "in", answers.user_input_line_ids.question_id.ids)])}
         values = []
-        for answer in answers.filtered(lambda a: a.spm_acceptance_id and a.state == "done"):
+        for answer in answers.filtered(lambda a: (a.spm_acceptance_id or a.spm_task_id) and a.state == "done"):
             if self.search_count([("user_input_id", "=", answer.id)]):
                 continue
             lines = answer.user_input_line_ids
             values.append({
                 "acceptance_id": answer.spm_acceptance_id.id,
+                "task_id": answer.spm_task_id.id,
                 "respondent_id": answer.partner_id.id,
                 "date": fields.Date.context_today(self),
                 "source": "survey",

@@ -1,6 +1,8 @@
 from datetime import timedelta
 from math import asin, cos, radians, sin, sqrt
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_datetime, html2plaintext
@@ -10,6 +12,7 @@ VISIT_TYPES = [
     ("follow_up", "Follow-up Visit"),
     ("phone", "Phone Visit"),
     ("onsite", "On-site Visit"),
+    ("return_visit", "Return Visit"),
 ]
 INTENT_LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("none", "None")]
 CHECKIN_STATUSES = [
@@ -45,7 +48,7 @@ class SpmVisit(models.Model):
     _description = "Customer Visit"
     _inherit = ["mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
     _order = "date_start desc, id desc"
-    _spm_workflow_fields = (*CHECKIN_FIELDS, "next_activity_id", "calendar_event_id")
+    _spm_workflow_fields = (*CHECKIN_FIELDS, "next_activity_id", "calendar_event_id", "service_task_id")
     # a visit belongs to the salesperson who logged it
     _spm_fixed_fields = ("user_id",)
     _spm_parent_fields = ("lead_id",)
@@ -65,6 +68,9 @@ class SpmVisit(models.Model):
                               tracking=True)
     calendar_event_id = fields.Many2one("calendar.event", string="Meeting", index="btree_not_null",
                                         ondelete="set null", readonly=True, copy=False)
+    service_task_id = fields.Many2one(
+        "project.task", string="Return Visit Planned", index="btree_not_null", ondelete="set null", readonly=True,
+        copy=False, help="The planned return visit (回访) of the after-sales service this visit held.")
     visit_type = fields.Selection(VISIT_TYPES, string="Type", required=True, default="follow_up", tracking=True)
     date_start = fields.Datetime("Date", required=True, index=True, default=fields.Datetime.now, tracking=True)
     duration = fields.Float(default=1.0, help="Duration in hours.")
@@ -186,6 +192,7 @@ class SpmVisit(models.Model):
     def create(self, vals_list):
         visits = super().create(vals_list)
         visits.filtered("next_date")._spm_sync_follow_up()
+        visits._spm_close_return_visits()
         return visits
 
     def write(self, vals):
@@ -200,7 +207,31 @@ class SpmVisit(models.Model):
         res = super().write(vals)
         if {"next_date", "next_step", "lead_id"} & set(vals):
             self._spm_sync_follow_up()
+        if {"visit_type", "date_start", "partner_id"} & set(vals):
+            self._spm_close_return_visits()
         return res
+
+    def _spm_close_return_visits(self):
+        """A return visit held closes the customer's planned return visit (the one due first): it is done, its
+        resolution is what was said, and the customer may be asked their satisfaction."""
+        now = fields.Datetime.now()
+        held = self.filtered(lambda v: v.visit_type == "return_visit" and not v.service_task_id
+                             and v.date_start <= now)
+        if not held:
+            return
+        Task = self.env["project.task"].sudo()
+        for visit in held:
+            task = Task.search([
+                ("spm_service_type", "=", "return_visit"), ("state", "not in", ["1_done", "1_canceled"]),
+                ("partner_id", "child_of", visit.partner_id.commercial_partner_id.id),
+                ("company_id", "=", visit.company_id.id),
+            ], order="date_deadline, id", limit=1)
+            if not task:
+                continue
+            visit.sudo().service_task_id = task
+            task.write({"spm_resolution": (Markup("<p>%s</p>") % visit.summary) if visit.summary else False,
+                        "state": "1_done"})
+            task.message_post(body=self.env._("Return visit held: %s.", visit.name))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_checked_in(self):

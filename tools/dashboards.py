@@ -18,6 +18,8 @@ FILES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEAM_FILTER = "5e0b0f4b-8d8a-4a47-9a1c-3f5d2a7c9b10"
 YEAR_FILTER = "b6d2c4a1-3e5f-4a7b-9c8d-1e2f3a4b5c6d"
 COLUMNS = "ABCDEFGH"
+# the sample data sheet: a label and a value column per chart
+DATA_COLUMNS = "ABCDEFGHIJKLMNOP"
 COL_WIDTH = 135
 ROW_HEIGHT = 23
 CHART_ROWS = 14
@@ -28,6 +30,7 @@ OVERDUE = [["is_overdue", "=", True]]
 COMMISSION_SETTLED = [["state", "!=", "cancelled"]]
 ESCALATED = [["spm_is_issue", "=", True], ["spm_escalation_level", "!=", "0"],
              ["state", "not in", ["1_done", "1_canceled"]]]
+OPEN_COMPLAINTS = [["spm_service_type", "=", "complaint"], ["state", "not in", ["1_done", "1_canceled"]]]
 
 
 def chart(title, model, group_by, measure, domain=(), *, kind="bar", stacked=False, sample=()):
@@ -118,6 +121,11 @@ DASHBOARDS = {
                   stacked=True, sample=[("Car park", 2)]),
             chart("Customer Satisfaction", "spm.satisfaction", ["project_id"], "score",
                   sample=[("Car park", 3.0), ("Guidance", 4.25)]),
+            chart("Open Complaints by Severity", "project.task", ["spm_severity", "spm_escalation_level"], "__count",
+                  OPEN_COMPLAINTS, stacked=True, sample=[("High", 1), ("Medium", 1), ("Low", 1)]),
+            chart("Service Requests by Type", "project.task", ["spm_service_type"], "__count",
+                  [["spm_service_type", "!=", False]], kind="pie",
+                  sample=[("Complaint", 3), ("Maintenance", 8), ("Return Visit", 2)]),
         ],
         "sources": {
             1: pivot("Sales Projects by Stage", "project.project", ["stage_id"], ["__count", "spm_risk_high_count"],
@@ -249,8 +257,8 @@ DASHBOARDS = {
 }
 
 
-def cell(col, row):
-    return f"{COLUMNS[col]}{row + 1}"
+def cell(col, row, columns=COLUMNS):
+    return f"{columns[col]}{row + 1}"
 
 
 def field_matching(model, year_filter=False):
@@ -299,8 +307,8 @@ def sample_chart_data(spec, index):
         "background": "#FFFFFF",
         "legendPosition": "none",
         "dataSetsHaveTitle": False,
-        "dataSets": [{"dataRange": f"Data!{COLUMNS[2 * index + 1]}{first}:{COLUMNS[2 * index + 1]}{last}"}],
-        "labelRange": f"Data!{COLUMNS[2 * index]}{first}:{COLUMNS[2 * index]}{last}",
+        "dataSets": [{"dataRange": f"Data!{DATA_COLUMNS[2 * index + 1]}{first}:{DATA_COLUMNS[2 * index + 1]}{last}"}],
+        "labelRange": f"Data!{DATA_COLUMNS[2 * index]}{first}:{DATA_COLUMNS[2 * index]}{last}",
         "aggregated": False,
     }
     if spec["kind"] != "pie":
@@ -324,10 +332,10 @@ def build(name, spec, sample):
         uid = f"spm-{name}-chart-{index + 1}"
         if sample:
             data = sample_chart_data(chart_spec, index)
-            data_cells[cell(2 * index, 0)] = {"content": f'=_t("{chart_spec["title"]}")'}
+            data_cells[cell(2 * index, 0, DATA_COLUMNS)] = {"content": f'=_t("{chart_spec["title"]}")'}
             for line, (label, value) in enumerate(chart_spec["sample"], start=1):
-                data_cells[cell(2 * index, line)] = {"content": f'=_t("{label}")'}
-                data_cells[cell(2 * index + 1, line)] = sample_value(value)
+                data_cells[cell(2 * index, line, DATA_COLUMNS)] = {"content": f'=_t("{label}")'}
+                data_cells[cell(2 * index + 1, line, DATA_COLUMNS)] = sample_value(value)
         else:
             data = odoo_chart_data(chart_spec, spec.get("year_filter"))
         figures.append(figure(uid, index, data, row))
@@ -360,7 +368,7 @@ def build(name, spec, sample):
     }]
     if sample:
         sheets.append({
-            "id": "data", "name": "Data", "colNumber": len(COLUMNS), "rowNumber": 12, "rows": {}, "cols": {},
+            "id": "data", "name": "Data", "colNumber": len(DATA_COLUMNS), "rowNumber": 12, "rows": {}, "cols": {},
             "merges": [], "cells": data_cells, "styles": {}, "formats": {}, "borders": {}, "conditionalFormats": [],
             "figures": [], "tables": [], "areGridLinesVisible": True, "isVisible": False,
             "headerGroups": {"ROW": [], "COL": []}, "dataValidationRules": [], "comments": {},
