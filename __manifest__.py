@@ -40,6 +40,7 @@
         "reports/spm_commission_report.xml",
         "data/spm_mail_template_data.xml",
         "views/spm_grade_views.xml",
+        "views/spm_approval_step_views.xml",
         "views/spm_assessment_criterion_views.xml",
         "views/spm_document_type_views.xml",
         "views/spm_stage_gate_views.xml",

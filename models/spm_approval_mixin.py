@@ -30,6 +30,8 @@ class SpmApprovalMixin(models.AbstractModel):
     _spm_decision_wizard = None
     # states in which the requester (or a manager) may still change the request's content
     _spm_editable_states = ("draft",)
+    # the chain of approval steps deciding the requests (spm.approval.step's ``chain``)
+    _spm_chain = "initiation"
 
     def _spm_editor_refused(self, names):
         """The message refusing a change of ``names`` by someone else than the requester."""
@@ -107,9 +109,14 @@ class SpmApprovalMixin(models.AbstractModel):
         """Submit: freeze the chain of ``grade`` into a new round of approval lines written with the
         request's own ``values`` (state, dates), and give the first approvers an activity."""
         self.ensure_one()
-        if not grade.approval_step_ids:
-            raise UserError(self.env._("The grade “%s” has no approval chain.", grade.name))
-        lines = [self._spm_resolve_step(step) for step in grade.approval_step_ids]
+        steps = self.env["spm.approval.step"]._spm_chain_steps(self._spm_chain, grade, self.company_id)
+        if not steps:
+            if self._spm_chain == "initiation":
+                raise UserError(self.env._("The grade “%s” has no approval chain.", grade.name))
+            chains = dict(self.env["spm.approval.step"]._fields["chain"]._description_selection(self.env))
+            raise UserError(self.env._("No approval chain “%(chain)s” is configured for the grade “%(grade)s”.",
+                                       chain=chains[self._spm_chain], grade=grade.name or "—"))
+        lines = [self._spm_resolve_step(step) for step in steps]
         # the chain is frozen by the workflow, not by the user
         self.sudo().write(dict(values, approval_ids=[Command.create(line) for line in lines]))
         new_round = max(self.approval_ids.mapped("round"))

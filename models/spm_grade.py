@@ -24,7 +24,8 @@ class SpmGrade(models.Model):
              "gets this grade, unless a higher grade applies. A company that has grades of its own uses only "
              "those; the others use the grades of every company.")
     description = fields.Text(translate=True)
-    approval_step_ids = fields.One2many("spm.approval.step", "grade_id", string="Approval Chain", copy=True)
+    approval_step_ids = fields.One2many("spm.approval.step", "grade_id", string="Approval Chain", copy=True,
+                                        domain=[("chain", "=", "initiation")])
     monitor_group_id = fields.Many2one(
         "res.groups",
         help="The project's monitor (监控人) is the approver of this group, or else a member of it.")
