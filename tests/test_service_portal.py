@@ -16,13 +16,14 @@ class TestServicePortal(HttpCase, SpmProjectCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")  # the customers read the portal in Chinese
         cls.after_sales = cls.company._spm_after_sales_project()
         cls.after_sales.user_id = cls.user_manager_east
 
         def portal_user(login, name, customer):
             user = mail_new_test_user(cls.env, login=login, name=name, groups="base.group_portal",
                                       company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
-                                      email=f"{login}@example.com")
+                                      email=f"{login}@example.com", lang="zh_CN")
             user.partner_id.parent_id = customer
             return user
 
@@ -77,7 +78,7 @@ class TestServicePortal(HttpCase, SpmProjectCommon):
         # a repair is not a complaint: no escalation, no severity asked
         self._raise(service_type="repair", name="地感线圈更换", severity="critical")
         repair = self._requests("地感线圈更换")
-        self.assertEqual((repair.spm_service_type, repair.spm_severity), ("repair", "medium"))
+        self.assertEqual((repair.spm_service_type, repair.spm_severity), ("repair", False))
         self.assertFalse(repair.spm_issue_date)
 
     def test_an_invalid_request_creates_nothing(self):
