@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/crm_stage_data.xml",
         "data/spm_grade_data.xml",
+        "data/spm_grade_criterion_data.xml",
         "data/spm_assessment_criterion_data.xml",
         "data/spm_document_type_data.xml",
         "data/spm_initiation_data.xml",
@@ -82,6 +83,7 @@
     "demo": [
         "data/spm_demo.xml",
         "data/crm_lead_demo.xml",
+        "data/spm_grade_criterion_demo.xml",
         "data/spm_commission_demo.xml",
         "data/spm_collection_demo.xml",
         "data/spm_commission_settlement_demo.xml",

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, create_index, plaintext2html
+from odoo.tools import SQL, create_index, format_amount, plaintext2html
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 # what the default gates read: the gate status of a lead in the cache is recomputed when they change
@@ -38,6 +38,25 @@ class CrmLead(models.Model):
         "Grade Set by Hand", copy=False, tracking=True,
         help="Keep the grade chosen by a manager instead of the one the expected revenue gives.")
     spm_grade_reason = fields.Text("Reason for the Grade", copy=False, tracking=True)
+    spm_grade_criterion_line_ids = fields.One2many(
+        "spm.lead.grade.criterion", "lead_id", string="Grading Criteria Met", copy=False,
+        help="The criteria of the grading table (项目等级评定表) the opportunity meets, with their evidence: any one "
+             "gives its grade.")
+    spm_grade_criterion_ids = fields.Many2many(
+        "spm.grade.criterion", string="Grading Criteria", compute="_compute_spm_grade_criterion_ids",
+        inverse="_inverse_spm_grade_criterion_ids", search="_search_spm_grade_criterion_ids",
+        help="The criteria ticked on the opportunity (their evidence, who and when are on the lines).")
+    spm_grade_reasons = fields.Text(
+        "Why This Grade", compute="_compute_spm_grade_reasons", compute_sudo=True,
+        help="What gives the opportunity its grade: the expected revenue, the criteria met, a manager's raise.")
+    # Channel (渠道项目)
+    spm_channel_partner_id = fields.Many2one(
+        "res.partner", string="Channel Partner", index="btree_not_null", tracking=True, ondelete="restrict",
+        domain="[('spm_is_channel', '=', True)]",
+        help="The channel partner (渠道商) who brought the project, if any: the project is a channel project.")
+    spm_sales_channel = fields.Selection(
+        [("direct", "Direct"), ("channel", "Channel")], string="Sales Channel", compute="_compute_spm_sales_channel",
+        store=True, help="Channel: brought by a channel partner. Direct: sold by the company itself.")
 
     # Opportunity assessment (项目机会评估)
     spm_assessment_ids = fields.One2many("spm.lead.assessment", "lead_id", string="Assessment", copy=True)
@@ -104,24 +123,112 @@ class CrmLead(models.Model):
                      ["stage_id", "priority DESC", "id DESC"])
         return res
 
-    @api.depends("expected_revenue", "company_id", "spm_grade_manual")
+    @api.depends("expected_revenue", "company_id", "spm_grade_manual",
+                 "spm_grade_criterion_line_ids.criterion_id.grade_id")
     def _compute_spm_grade_id(self):
         grades, scales = self.env["spm.grade"].sudo().search([]), {}  # pylint: disable=no-search-all
         for lead in self:
             automatic = lead._spm_automatic_grade(grades, scales)
             manual = lead.spm_grade_id if lead.spm_grade_manual else grades.browse()
             # a grade set by hand sticks unless it is lower, or another company's (the lead moved)
-            if manual and not manual.company_id - lead.company_id and manual.min_amount >= automatic.min_amount:
+            if manual and not manual.company_id - lead.company_id \
+                    and lead._spm_grade_rank(manual, scales) <= lead._spm_grade_rank(automatic, scales):
                 continue
             lead.spm_grade_id = automatic
 
-    def _spm_automatic_grade(self, grades, scales):
-        """The grade the expected revenue gives (``scales``: a cache of each company's scale). An
-        opportunity without a company is graded on the shared grades as written, whoever reads it."""
+    def _spm_grade_scale(self, grades, scales):
+        """The company's scale of grades, highest first (``scales``: a cache of each company's scale)."""
         company = self.company_id
         if company not in scales:
             scales[company] = grades._spm_scale(company)
-        return grades._spm_pick(self.expected_revenue, company, scales[company])
+        return scales[company]
+
+    def _spm_grade_rank(self, grade, scales):
+        """The place of ``grade`` in the opportunity's scale (0 is the highest); no grade ranks last."""
+        ranked = [item[1] for item in scales.get(self.company_id, [])]
+        return ranked.index(grade) if grade in ranked else len(ranked)
+
+    def _spm_automatic_grade(self, grades, scales):
+        """The highest of the grade the expected revenue gives and those of the grading criteria met. An
+        opportunity without a company is graded on the shared grades as written, whoever reads it."""
+        scale = self._spm_grade_scale(grades, scales)
+        by_amount = grades._spm_pick(self.expected_revenue, self.company_id, scale)
+        candidates = [by_amount] + [grade for grade in self.sudo().spm_grade_criterion_line_ids.criterion_id.grade_id
+                                    if any(grade == item[1] for item in scale)]
+        candidates = [grade for grade in candidates if grade]
+        if not candidates:
+            return grades.browse()
+        return min(candidates, key=lambda grade: self._spm_grade_rank(grade, scales))
+
+    @api.depends("spm_grade_criterion_line_ids.criterion_id")
+    def _compute_spm_grade_criterion_ids(self):
+        for lead in self:
+            lead.spm_grade_criterion_ids = lead.spm_grade_criterion_line_ids.criterion_id
+
+    def _inverse_spm_grade_criterion_ids(self):
+        for lead in self:
+            lines = lead.spm_grade_criterion_line_ids
+            wanted = lead.spm_grade_criterion_ids
+            new = wanted - lines.criterion_id
+            lines.filtered(lambda line, wanted=wanted: line.criterion_id not in wanted).unlink()
+            if new:
+                self.env["spm.lead.grade.criterion"].create(
+                    [{"lead_id": lead.id, "criterion_id": criterion.id} for criterion in new])
+
+    def _search_spm_grade_criterion_ids(self, operator, value):
+        return [("spm_grade_criterion_line_ids.criterion_id", operator, value)]
+
+    @api.depends("spm_channel_partner_id")
+    def _compute_spm_sales_channel(self):
+        for lead in self:
+            lead.spm_sales_channel = "channel" if lead.spm_channel_partner_id else "direct"
+
+    @api.depends("expected_revenue", "spm_grade_id", "spm_grade_manual", "spm_grade_reason",
+                 "spm_grade_criterion_line_ids.criterion_id", "spm_grade_criterion_line_ids.evidence")
+    @api.depends_context("lang")
+    def _compute_spm_grade_reasons(self):
+        grades, scales = self.env["spm.grade"].search([]), {}  # pylint: disable=no-search-all
+        for lead in self:
+            lead.spm_grade_reasons = "\n".join(lead._spm_grade_reason_lines(grades, scales)) or False
+
+    def _spm_grade_reason_lines(self, grades, scales):
+        """The reasons of the opportunity's grade, one per line, the grade of each named."""
+        self.ensure_one()
+        lines = []
+        scale = self._spm_grade_scale(grades, scales)
+        by_amount = grades._spm_pick(self.expected_revenue, self.company_id, scale)
+        if by_amount:
+            threshold = next((item[0] for item in scale if item[1] == by_amount), 0.0)
+            currency = self.company_currency or self.env.company.currency_id
+            amount = format_amount(self.env, self.expected_revenue, currency)
+            if threshold > 0:
+                lines.append(self.env._("%(grade)s: expected revenue %(amount)s reaches %(threshold)s",
+                                        grade=by_amount.name, amount=amount,
+                                        threshold=format_amount(self.env, threshold, currency)))
+            else:
+                lines.append(self.env._("%(grade)s: expected revenue %(amount)s", grade=by_amount.name,
+                                        amount=amount))
+        for line in self.spm_grade_criterion_line_ids:
+            reason = self.env._("%(grade)s: %(criterion)s", grade=line.criterion_id.grade_id.name,
+                                criterion=line.criterion_id.name)
+            if (line.evidence or "").strip():
+                reason += self.env._(" (evidence: %s)", line.evidence.strip())
+            lines.append(reason)
+        if self.spm_grade_manual and self.spm_grade_id:
+            lines.append(self.env._("%(grade)s: raised by hand: %(reason)s", grade=self.spm_grade_id.name,
+                                    reason=(self.spm_grade_reason or "").strip()))
+        return lines
+
+    def _spm_check_criterion_removal(self):
+        """A criterion met by an opportunity whose 立项 is approved is removed by a manager only: the grade
+        it gave decided the approval chain."""
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return
+        approved = self.filtered("spm_initiation_approved")
+        if approved:
+            raise AccessError(self.env._(
+                "The initiation (立项) of “%s” is approved at the grade its criteria gave: only a sales projects "
+                "manager removes one of them.", ", ".join(approved.mapped("name"))))
 
     @api.model
     def _spm_recompute_automatic_grades(self):
@@ -143,7 +250,7 @@ class CrmLead(models.Model):
                     raise ValidationError(self.env._("“%s”: choose the grade to set by hand.", lead.name))
                 if not (lead.spm_grade_reason or "").strip():
                     raise ValidationError(self.env._("“%s”: a grade set by hand needs a reason.", lead.name))
-                if lead.spm_grade_id.min_amount < automatic.min_amount:
+                if lead._spm_grade_rank(lead.spm_grade_id, scales) > lead._spm_grade_rank(automatic, scales):
                     raise ValidationError(self.env._(
                         "“%(lead)s”: a grade can only be raised by hand; its expected revenue already makes it "
                         "“%(grade)s”.", lead=lead.name, grade=automatic.name))
@@ -151,6 +258,21 @@ class CrmLead(models.Model):
                 raise ValidationError(self.env._(
                     "“%(lead)s”: its expected revenue makes it “%(grade)s”. To choose another grade, a manager "
                     "sets it by hand with a reason.", lead=lead.name, grade=automatic.name or self.env._("no grade")))
+
+    @api.constrains("spm_channel_partner_id")
+    def _check_spm_channel_partner(self):
+        for lead in self.filtered(lambda lead: not lead.spm_channel_partner_id):
+            channel_only = lead.sudo().spm_grade_criterion_line_ids.criterion_id.filtered("requires_channel")
+            if channel_only:
+                raise ValidationError(self.env._(
+                    "“%(lead)s” meets the channel criterion “%(criterion)s”: remove it before the channel partner.",
+                    lead=lead.name, criterion=channel_only[0].name))
+        for lead in self.filtered("spm_channel_partner_id"):
+            if not lead.spm_channel_partner_id.commercial_partner_id.spm_is_channel \
+                    and not lead.spm_channel_partner_id.spm_is_channel:
+                raise ValidationError(self.env._(
+                    "“%(lead)s”: %(partner)s is not a channel partner (tick Channel Partner on its contact form).",
+                    lead=lead.name, partner=lead.spm_channel_partner_id.display_name))
 
     @api.constrains("expected_revenue", "spm_customer_budget")
     def _check_spm_amounts(self):

@@ -49,6 +49,12 @@ class ResPartner(models.Model):
                                        help="The customer has not been visited within its class's interval.")
     spm_visit_reminded_due = fields.Date("Visit Reminder Sent For", readonly=True, copy=False)
 
+    # Channel partners (渠道商): they bring channel projects; their salesperson is the channel manager (渠道经理)
+    spm_is_channel = fields.Boolean(
+        "Channel Partner", tracking=True, copy=False,
+        help="A partner who brings projects to the company (渠道商). Its salesperson is the channel manager, who "
+             "earns the channel share of the commission on the projects it brings.")
+
     # The customer file (客史档案)
     spm_employee_count = fields.Integer("Employees", tracking=True)
     spm_currency_id = fields.Many2one("res.currency", string="Budget Currency", compute="_compute_spm_currency_id")

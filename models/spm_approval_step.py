@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-
 CHAINS = [
     ("initiation", "Initiation (立项) and change requests"),
     ("bid_review", "Bid review"),

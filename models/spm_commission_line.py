@@ -184,6 +184,9 @@ class SpmCommissionLine(models.Model):
         """The users holding a role share on a project's money."""
         if role == "salesperson":
             return self.env["res.users"].browse(salesperson_id) if salesperson_id else self.env["res.users"]
+        if role == "channel":
+            # the channel manager: the salesperson of the channel partner who brought the project
+            return project.spm_lead_id.spm_channel_partner_id.user_id.filtered("active")
         users = project.spm_member_ids.filtered(lambda m: m.role == role and m.user_id).user_id
         if not users and role == "manager":
             users = project.user_id

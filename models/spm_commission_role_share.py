@@ -14,7 +14,8 @@ class SpmCommissionRoleShare(models.Model):
     role = fields.Selection(SHARE_ROLES, required=True,
                             help="Salesperson: the sale order's salesperson. Another role: the project team's members "
                                  "of that role (the project's manager for the project manager when the team names "
-                                 "none), sharing it equally.")
+                                 "none), sharing it equally. Channel manager: the salesperson of the channel partner "
+                                 "who brought the project (channel projects only).")
     share = fields.Float("Share (%)", digits=(5, 2), required=True)
 
     @api.constrains("role", "share")

@@ -8,7 +8,7 @@ COMMISSION_BASES = [("collected", "Collected"), ("invoiced", "Invoiced")]
 # a commission pays a part of the money: at most all of it, and a grade at most multiplies it by ten
 MAX_RATE = 100
 MAX_MULTIPLIER = 10
-SHARE_ROLES = [("salesperson", "Salesperson"), *ROLES]
+SHARE_ROLES = [("salesperson", "Salesperson"), *ROLES, ("channel", "Channel Manager")]
 
 
 class SpmCommissionRule(models.Model):

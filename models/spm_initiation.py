@@ -20,8 +20,8 @@ class SpmInitiation(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "spm.approval.mixin", "spm.workflow.mixin"]
     _order = "id desc"
     # set by the workflow only (in sudo), never by a user's write, import or RPC call
-    _spm_workflow_fields = ("name", "user_id", "state", "grade_id", "approval_ids", "project_id", "date_submitted",
-                            "date_decided")
+    _spm_workflow_fields = ("name", "user_id", "state", "grade_id", "grade_reasons", "approval_ids", "project_id",
+                            "date_submitted", "date_decided")
     _spm_parent_fields = ("lead_id",)
     _spm_create_ignores_workflow = True
     _spm_editable_states = EDITABLE_STATES
@@ -39,6 +39,10 @@ class SpmInitiation(models.Model):
                               default=lambda self: self.env.user, tracking=True)
     grade_id = fields.Many2one("spm.grade", readonly=True, tracking=True,
                                help="The opportunity's grade when the request was submitted.")
+    grade_reasons = fields.Text("Why This Grade", readonly=True, copy=False,
+                                help="What gave the opportunity its grade when the request was submitted: the expected "
+                                     "revenue, the grading criteria met, a manager's raise.")
+    lead_grade_reasons = fields.Text(related="lead_id.spm_grade_reasons", string="Why the Opportunity's Grade")
     state = fields.Selection(INITIATION_STATES, default="draft", required=True, readonly=True, copy=False, index=True,
                              tracking=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -157,6 +161,7 @@ class SpmInitiation(models.Model):
             request._spm_start_round(grade, {
                 "state": "submitted",
                 "grade_id": grade.id,
+                "grade_reasons": request.lead_id.spm_grade_reasons,
                 "date_submitted": fields.Datetime.now(),
                 "date_decided": False,
             })

@@ -12,6 +12,7 @@ from . import (
     test_customer_reports,
     test_daily_report,
     test_dashboards,
+    test_grade_criteria,
     test_grading,
     test_i18n,
     test_initiation,
