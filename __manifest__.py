@@ -29,6 +29,7 @@
         "data/spm_satisfaction_data.xml",
         "data/spm_monitoring_data.xml",
         "data/spm_customer_data.xml",
+        "data/spm_support_data.xml",
         "data/spm_dashboard_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
@@ -54,6 +55,7 @@
         "wizards/spm_collection_attach_wizard_views.xml",
         "wizards/spm_collection_plan_wizard_views.xml",
         "wizards/spm_daily_report_review_wizard_views.xml",
+        "wizards/spm_support_request_wizard_views.xml",
         "views/spm_collection_line_views.xml",
         "views/spm_initiation_views.xml",
         "views/spm_satisfaction_views.xml",
@@ -72,6 +74,7 @@
         "views/spm_wbs_template_views.xml",
         "views/spm_visit_views.xml",
         "views/spm_daily_report_views.xml",
+        "views/spm_support_request_views.xml",
         "views/spm_target_views.xml",
         "views/spm_commission_rule_views.xml",
         "views/spm_commission_line_views.xml",
@@ -91,6 +94,7 @@
         "data/spm_acceptance_demo.xml",
         "data/spm_monitoring_demo.xml",
         "data/spm_customer_demo.xml",
+        "data/spm_support_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -65,6 +65,7 @@ from . import (
     spm_service_commitment,
     spm_stage_gate,
     spm_success_criterion,
+    spm_support_request,
     spm_target,
     spm_target_line,
     spm_visit,

@@ -7,7 +7,7 @@ MANAGER_GROUP = "sales_project_management.group_spm_manager"
 GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids.start",
                "spm_visit_ids.date_start", "spm_feasibility_score", "spm_checklist_ids",
                "spm_attachment_ids.spm_document_type_id", "order_ids.state",
-               "spm_initiation_approved")
+               "spm_initiation_approved", "spm_support_request_ids.state", "spm_support_request_ids.type")
 # the states of an initiation request (立项申请), shared with the opportunity's summary of its last request
 INITIATION_STATES = [
     ("draft", "Draft"),
@@ -106,6 +106,11 @@ class CrmLead(models.Model):
                                      index="btree_not_null", ondelete="set null",
                                      help="Set by the initiation (立项) approval; a manager may link a project of the "
                                           "same customer.")
+    # Presales support (资源求助)
+    spm_support_request_ids = fields.One2many("spm.support.request", "lead_id", string="Support Requests")
+    spm_support_request_count = fields.Integer("Number of Support Requests",
+                                               compute="_compute_spm_support_request_count",
+                                               groups="sales_project_management.group_spm_user")
     spm_contract_amount = fields.Monetary("Contract Value", compute="_compute_spm_project_figures",
                                           currency_field="company_currency")
     spm_collected_amount = fields.Monetary("Collected", compute="_compute_spm_project_figures",
@@ -416,6 +421,18 @@ class CrmLead(models.Model):
         for lead in self:
             lead.spm_visit_count, lead.spm_last_visit_date = figures.get(lead._origin.id, (0, False))
 
+    def _compute_spm_support_request_count(self):
+        """The support requests the user may see."""
+        counts = dict(self.env["spm.support.request"]._read_group(
+            [("lead_id", "in", self._origin.ids)], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.spm_support_request_count = counts.get(lead._origin, 0)
+
+    @api.model
+    def _spm_support_done_domain(self, support_type):
+        """Opportunities with a support request of this type done (the gate "Support request done")."""
+        return [("spm_support_request_ids", "any", (("state", "=", "done"), ("type", "=", support_type)))]
+
     @api.depends("spm_project_id")
     def _compute_spm_project_figures(self):
         """The delivery project's collection figures, for those who may read the project."""
@@ -613,6 +630,25 @@ class CrmLead(models.Model):
             {"default_lead_id": self.id, "default_partner_id": customer.id,
              "default_contact_id": self.partner_id.id if self.partner_id.parent_id else False},
             self.env._("Visits"))
+
+    def action_spm_request_support(self):
+        """资源求助: a new support request of the opportunity, in a form."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Support"),
+            "res_model": "spm.support.request",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_lead_id": self.id},
+        }
+
+    def action_spm_open_support_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_support_request_action")
+        action.update({"domain": [("lead_id", "=", self.id)], "context": {"default_lead_id": self.id},
+                       "name": self.env._("Support Requests")})
+        return action
 
     def action_spm_open_project(self):
         self.ensure_one()

@@ -104,6 +104,18 @@ class ResCompany(models.Model):
         default="refuse",
         help="What happens to an entry that takes a project's costs beyond its budget and tolerance: refused, or "
              "accepted with an activity for the project manager and the monitors.")
+    # Presales support (资源求助)
+    spm_presales_manager_id = fields.Many2one(
+        "res.users", string="Presales Manager", domain="[('share', '=', False)]",
+        help="Receives the presales support requests to assign; when empty, every presales manager of the company "
+             "does.")
+
+    @api.constrains("spm_presales_manager_id")
+    def _check_spm_presales_manager(self):
+        for company in self.filtered("spm_presales_manager_id"):
+            if not company.spm_presales_manager_id.has_group("sales_project_management.group_spm_presales_manager"):
+                raise ValidationError(self.env._("%s is not a presales manager: give them the right first.",
+                                                 company.spm_presales_manager_id.name))
 
     def _spm_escalation_days(self, severity):
         """(days to the owner, days to management) of an open issue or complaint of ``severity``: the company's

@@ -33,6 +33,7 @@ class ResConfigSettings(models.TransientModel):
     spm_after_sales_project_id = fields.Many2one(related="company_id.spm_after_sales_project_id", readonly=False)
     spm_budget_tolerance = fields.Float(related="company_id.spm_budget_tolerance", readonly=False)
     spm_budget_overrun_policy = fields.Selection(related="company_id.spm_budget_overrun_policy", readonly=False)
+    spm_presales_manager_id = fields.Many2one(related="company_id.spm_presales_manager_id", readonly=False)
     spm_commission_entry_type = fields.Selection(related="company_id.spm_commission_entry_type", readonly=False)
     spm_commission_expense_account_id = fields.Many2one(related="company_id.spm_commission_expense_account_id",
                                                         readonly=False)

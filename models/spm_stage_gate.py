@@ -5,13 +5,15 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .spm_support_request import SUPPORT_TYPES
+
 # field types whose "is set" test reads the same in Python and in SQL (see _spm_in_python)
 PYTHON_TYPES = {"many2one", "integer", "float", "monetary", "boolean", "selection", "date", "datetime"}
 PYTHON_OPERATORS = {"=", "!=", "<", "<=", ">", ">=", "in", "not in"}
 # the gated models, and the gate types that only one of them has
 TARGET_MODELS = [("crm.lead", "Opportunity"), ("project.project", "Project")]
 MODEL_GATE_TYPES = {
-    "crm.lead": {"min_score", "initiation"},
+    "crm.lead": {"min_score", "initiation", "support_done"},
     "project.project": {"acceptance", "collection", "archive", "retrospective"},
 }
 # project gate types: the project field that says whether the gate is met
@@ -70,6 +72,7 @@ class SpmStageGate(models.Model):
         ("collection", "Every installment collected"),
         ("archive", "Project archive complete"),
         ("retrospective", "Retrospective (复盘) done"),
+        ("support_done", "Support request done"),
     ], string="Type", required=True, default="field")
     field_id = fields.Many2one(
         "ir.model.fields", ondelete="cascade",
@@ -77,6 +80,8 @@ class SpmStageGate(models.Model):
                "('ttype', 'not in', ('binary', 'serialized', 'properties', 'properties_definition'))]")
     document_type_id = fields.Many2one("spm.document.type", ondelete="restrict")
     min_score = fields.Float("Minimum Score", default=3.0, help="Minimum feasibility score (1 to 5).")
+    support_type = fields.Selection(SUPPORT_TYPES,
+                                    help="The type of presales support request (资源求助) that must be done.")
     domain = fields.Char("Condition", default="[]", help="Domain on the opportunity or project that must match.")
     description = fields.Text(translate=True, help="How to meet the requirement.")
 
@@ -100,7 +105,8 @@ class SpmStageGate(models.Model):
         for gate in self:
             gate.company_id = gate.stage_id.team_id.company_id or gate.project_stage_id.company_id
 
-    @api.constrains("gate_type", "field_id", "document_type_id", "min_score", "domain", "stage_id", "project_stage_id")
+    @api.constrains("gate_type", "field_id", "document_type_id", "min_score", "domain", "stage_id", "project_stage_id",
+                    "support_type")
     def _check_gate_definition(self):
         labels = dict(self._fields["gate_type"]._description_selection(self.env))
         models_ = dict(self._fields["target_model"]._description_selection(self.env))
@@ -119,6 +125,9 @@ class SpmStageGate(models.Model):
                     gate.name))
             if gate.gate_type == "document" and not gate.document_type_id:
                 raise ValidationError(self.env._("The gate “%s” requires a document: choose its type.", gate.name))
+            if gate.gate_type == "support_done" and not gate.support_type:
+                raise ValidationError(self.env._(
+                    "The gate “%s” requires a support request done: choose its type.", gate.name))
             if gate.gate_type == "min_score" and not 1 <= gate.min_score <= 5:
                 raise ValidationError(self.env._(
                     "The minimum score of the gate “%s” must lie between 1 and 5.", gate.name))
@@ -266,6 +275,8 @@ class SpmStageGate(models.Model):
             return [("spm_checklist_ids.gate_id", "=", self.id)]
         if self.gate_type == "initiation":
             return self.env["crm.lead"]._spm_initiation_approved_domain()
+        if self.gate_type == "support_done":
+            return self.env["crm.lead"]._spm_support_done_domain(self.support_type)
         if self.gate_type in PROJECT_GATE_FIELDS:
             return [(PROJECT_GATE_FIELDS[self.gate_type], "=", True)]
         domain = literal_eval(self.domain or "[]")

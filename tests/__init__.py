@@ -31,6 +31,7 @@ from . import (
     test_security,
     test_service_portal,
     test_stage_gates,
+    test_support_request,
     test_target,
     test_tours,
     test_visit,

@@ -9,4 +9,5 @@ from . import (
     spm_gate_blocker_report,
     spm_gate_override_wizard,
     spm_initiation_decision_wizard,
+    spm_support_request_wizard,
 )
