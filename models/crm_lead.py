@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, create_index, format_amount, plaintext2html
+from odoo.tools import SQL, create_index, plaintext2html
 
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 # what the default gates read: the gate status of a lead in the cache is recomputed when they change
@@ -46,6 +46,9 @@ class CrmLead(models.Model):
         "spm.grade.criterion", string="Grading Criteria", compute="_compute_spm_grade_criterion_ids",
         inverse="_inverse_spm_grade_criterion_ids", search="_search_spm_grade_criterion_ids",
         help="The criteria ticked on the opportunity (their evidence, who and when are on the lines).")
+    spm_grade_amount_id = fields.Many2one(
+        "spm.grade", string="Grade by Amount", compute="_compute_spm_grade_amount_id", store=True,
+        help="The grade the expected revenue alone gives.")
     spm_grade_reasons = fields.Text(
         "Why This Grade", compute="_compute_spm_grade_reasons", compute_sudo=True,
         help="What gives the opportunity its grade: the expected revenue, the criteria met, a manager's raise.")
@@ -83,6 +86,8 @@ class CrmLead(models.Model):
         "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "crm.lead")])
     spm_checklist_ids = fields.One2many("spm.lead.checklist", "lead_id", string="Checklist")
     spm_gate_log_ids = fields.One2many("spm.gate.log", "lead_id", string="Gate Log")
+    # stored: the form shows the log behind a button, so that opening an opportunity reads no log
+    spm_gate_log_count = fields.Integer("Gate Log Entries", compute="_compute_spm_gate_log_count", store=True)
     spm_next_stage_id = fields.Many2one("crm.stage", string="Next Stage", compute="_compute_spm_next_stage_id")
     # Initiation (立项) and the delivery project
     spm_initiation_ids = fields.One2many("spm.initiation", "lead_id", string="Initiation Requests")
@@ -165,6 +170,13 @@ class CrmLead(models.Model):
             return grades.browse()
         return min(candidates, key=lambda grade: self._spm_grade_rank(grade, scales))
 
+    @api.depends("expected_revenue", "company_id")
+    def _compute_spm_grade_amount_id(self):
+        grades, scales = self.env["spm.grade"].sudo().search([]), {}  # pylint: disable=no-search-all
+        for lead in self:
+            lead.spm_grade_amount_id = grades._spm_pick(lead.expected_revenue, lead.company_id,
+                                                        lead._spm_grade_scale(grades, scales))
+
     @api.depends("spm_grade_criterion_line_ids.criterion_id")
     def _compute_spm_grade_criterion_ids(self):
         for lead in self:
@@ -188,31 +200,22 @@ class CrmLead(models.Model):
         for lead in self:
             lead.spm_sales_channel = "channel" if lead.spm_channel_partner_id else "direct"
 
-    @api.depends("expected_revenue", "spm_grade_id", "spm_grade_manual", "spm_grade_reason",
+    @api.depends("spm_grade_amount_id", "spm_grade_id", "spm_grade_manual", "spm_grade_reason",
                  "spm_grade_criterion_line_ids.criterion_id", "spm_grade_criterion_line_ids.evidence")
     @api.depends_context("lang")
     def _compute_spm_grade_reasons(self):
-        grades, scales = self.env["spm.grade"].search([]), {}  # pylint: disable=no-search-all
         for lead in self:
-            lead.spm_grade_reasons = "\n".join(lead._spm_grade_reason_lines(grades, scales)) or False
+            lead.spm_grade_reasons = "\n".join(lead._spm_grade_reason_lines()) or False
 
-    def _spm_grade_reason_lines(self, grades, scales):
-        """The reasons of the opportunity's grade, one per line, the grade of each named."""
+    def _spm_grade_reason_lines(self):
+        """The reasons of the opportunity's grade, one per line, the grade of each named. Read from stored
+        figures (the form reads no grade scale)."""
         self.ensure_one()
         lines = []
-        scale = self._spm_grade_scale(grades, scales)
-        by_amount = grades._spm_pick(self.expected_revenue, self.company_id, scale)
-        if by_amount:
-            threshold = next((item[0] for item in scale if item[1] == by_amount), 0.0)
-            currency = self.company_currency or self.env.company.currency_id
-            amount = format_amount(self.env, self.expected_revenue, currency)
-            if threshold > 0:
-                lines.append(self.env._("%(grade)s: expected revenue %(amount)s reaches %(threshold)s",
-                                        grade=by_amount.name, amount=amount,
-                                        threshold=format_amount(self.env, threshold, currency)))
-            else:
-                lines.append(self.env._("%(grade)s: expected revenue %(amount)s", grade=by_amount.name,
-                                        amount=amount))
+        if not self.spm_grade_criterion_line_ids and not self.spm_grade_manual:
+            return lines  # the expected revenue alone: the grade says it
+        if self.spm_grade_amount_id:
+            lines.append(self.env._("%(grade)s: by its expected revenue", grade=self.spm_grade_amount_id.name))
         for line in self.spm_grade_criterion_line_ids:
             reason = self.env._("%(grade)s: %(criterion)s", grade=line.criterion_id.grade_id.name,
                                 criterion=line.criterion_id.name)
@@ -240,6 +243,8 @@ class CrmLead(models.Model):
         """Grade thresholds changed: every lead not graded by hand follows them."""
         leads = self.with_context(active_test=False).sudo().search([("spm_grade_manual", "=", False)])
         self.env.add_to_compute(self._fields["spm_grade_id"], leads)
+        everyone = self.with_context(active_test=False).sudo().search([])  # pylint: disable=no-search-all
+        self.env.add_to_compute(self._fields["spm_grade_amount_id"], everyone)
 
     @api.constrains("spm_grade_id", "spm_grade_manual", "spm_grade_reason", "expected_revenue")
     def _check_spm_grade(self):
@@ -421,12 +426,11 @@ class CrmLead(models.Model):
         for lead in self:
             lead.spm_visit_count, lead.spm_last_visit_date = figures.get(lead._origin.id, (0, False))
 
+    @api.depends("spm_support_request_ids")
     def _compute_spm_support_request_count(self):
-        """The support requests the user may see."""
-        counts = dict(self.env["spm.support.request"]._read_group(
-            [("lead_id", "in", self._origin.ids)], ["lead_id"], ["__count"]))
+        """The support requests the user may see (those the form's tab reads: no query of its own)."""
         for lead in self:
-            lead.spm_support_request_count = counts.get(lead._origin, 0)
+            lead.spm_support_request_count = len(lead.spm_support_request_ids)
 
     @api.model
     def _spm_support_done_domain(self, support_type):
@@ -648,6 +652,19 @@ class CrmLead(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_support_request_action")
         action.update({"domain": [("lead_id", "=", self.id)], "context": {"default_lead_id": self.id},
                        "name": self.env._("Support Requests")})
+        return action
+
+    @api.depends("spm_gate_log_ids")
+    def _compute_spm_gate_log_count(self):
+        for lead in self:
+            lead.spm_gate_log_count = len(lead.spm_gate_log_ids)
+
+    def action_spm_open_gate_log(self):
+        """The opportunity's gate log: every move through a gate, passed or overridden, and refusals."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_gate_log_action")
+        action.update({"domain": [("lead_id", "=", self.id)], "context": {"create": False},
+                       "name": self.env._("Gate Log of %s", self.name)})
         return action
 
     def action_spm_open_project(self):

@@ -13,7 +13,7 @@ class SpmGradeCriterion(models.Model):
     name = fields.Char(required=True, translate=True)
     grade_id = fields.Many2one("spm.grade", string="Grade Implied", required=True, index=True, ondelete="cascade",
                                help="An opportunity meeting this criterion takes this grade at least.")
-    grade_sequence = fields.Integer(related="grade_id.sequence", store=True)
+    grade_sequence = fields.Integer(related="grade_id.sequence", string="Grade Sequence", store=True)
     company_id = fields.Many2one(related="grade_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     description = fields.Text(translate=True, help="How to tell that an opportunity meets the criterion, what evidence "

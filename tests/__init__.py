@@ -17,6 +17,7 @@ from . import (
     test_i18n,
     test_initiation,
     test_initiation_concurrency,
+    test_lead_form_queries,
     test_integrity,
     test_issue_escalation,
     test_money,
