@@ -7,7 +7,7 @@ MANAGER_GROUP = "sales_project_management.group_spm_manager"
 GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids.start",
                "spm_visit_ids.date_start", "spm_feasibility_score", "spm_checklist_ids",
                "spm_attachment_ids.spm_document_type_id", "order_ids.state",
-               "spm_initiation_approved")
+               "spm_initiation_approved", "spm_bid_ids.state", "spm_bid_ids.result")
 # the states of an initiation request (立项申请), shared with the opportunity's summary of its last request
 INITIATION_STATES = [
     ("draft", "Draft"),
@@ -92,6 +92,10 @@ class CrmLead(models.Model):
     spm_collected_amount = fields.Monetary("Collected", compute="_compute_spm_project_figures",
                                            currency_field="company_currency")
     spm_collection_progress = fields.Float("Collected (%)", compute="_compute_spm_project_figures")
+    # Bids (投标)
+    spm_bid_ids = fields.One2many("spm.bid", "lead_id", string="Bids")
+    spm_bid_count = fields.Integer("Number of Bids", compute="_compute_spm_bid_count",
+                                   groups="sales_project_management.group_spm_user")
 
     @api.private
     def init(self):
@@ -249,7 +253,7 @@ class CrmLead(models.Model):
             lead.spm_initiation_approved = bool(lead._spm_approved_initiations()[1])
 
     @api.depends("spm_grade_id", "spm_initiation_ids.state", "spm_initiation_ids.grade_id", "spm_initiation_state",
-                 "spm_initiation_approved")
+                 "spm_initiation_approved", "spm_bid_ids.state", "spm_bid_ids.result")
     @api.depends_context("lang")
     def _compute_spm_initiation_note(self):
         for lead in self:
@@ -293,6 +297,12 @@ class CrmLead(models.Model):
         figures = self.env["spm.visit"]._spm_visit_figures("lead_id", self._origin.ids)
         for lead in self:
             lead.spm_visit_count, lead.spm_last_visit_date = figures.get(lead._origin.id, (0, False))
+
+    def _compute_spm_bid_count(self):
+        """The bids the user may see."""
+        counts = dict(self.env["spm.bid"]._read_group([("lead_id", "in", self._origin.ids)], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.spm_bid_count = counts.get(lead._origin, 0)
 
     @api.depends("spm_project_id")
     def _compute_spm_project_figures(self):
@@ -491,6 +501,27 @@ class CrmLead(models.Model):
             {"default_lead_id": self.id, "default_partner_id": customer.id,
              "default_contact_id": self.partner_id.id if self.partner_id.parent_id else False},
             self.env._("Visits"))
+
+    def action_spm_open_bids(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_bid_action")
+        action.update(domain=[("lead_id", "=", self.id)], context=self._spm_bid_defaults())
+        return action
+
+    def action_spm_new_bid(self):
+        """A new bid of the opportunity: its customer as the buyer, its salesperson as the owner."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Bid"),
+            "res_model": "spm.bid",
+            "view_mode": "form",
+            "target": "current",
+            "context": self._spm_bid_defaults(),
+        }
+
+    def _spm_bid_defaults(self):
+        return {"default_lead_id": self.id, "default_user_id": (self.user_id or self.env.user).id}
 
     def action_spm_open_project(self):
         self.ensure_one()

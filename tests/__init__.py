@@ -4,6 +4,7 @@ from . import (
     test_after_sales,
     test_after_sales_jobs,
     test_assessment,
+    test_bid,
     test_budget_control,
     test_change_request,
     test_collection,
