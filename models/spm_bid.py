@@ -12,11 +12,11 @@ STATES = [
     ("approved", "Approved"),
     ("rejected", "Rejected"),
 ]
-RESULTS = [("won", "Won"), ("lost", "Lost"), ("abandoned", "Abandoned"), ("void", "Void")]
+RESULTS = [("won", "Awarded"), ("lost", "Not Awarded"), ("abandoned", "Abandoned"), ("void", "Void")]
 BOND_STATES = [
     ("none", "No Bond"),
     ("to_pay", "To Pay"),
-    ("paid", "Paid"),
+    ("paid", "Paid, Not Returned"),
     ("overdue", "Overdue"),
     ("returned", "Returned"),
 ]
@@ -107,7 +107,7 @@ class SpmBid(models.Model):
         "ir.attachment", "res_id", string="Documents", domain=[("res_model", "=", "spm.bid")])
 
     # the review (投标评审)
-    approval_ids = fields.One2many("spm.bid.approval", "bid_id", string="Review", copy=False)
+    approval_ids = fields.One2many("spm.bid.approval", "bid_id", string="Bid Review", copy=False)
     current_approval_id = fields.Many2one("spm.bid.approval", compute="_compute_current_approval",
                                           string="Current Step")
     can_decide = fields.Boolean(compute="_compute_current_approval", search="_search_can_decide",
@@ -120,7 +120,8 @@ class SpmBid(models.Model):
     winner_partner_id = fields.Many2one("res.partner", string="Winning Competitor", readonly=True, copy=False)
     winner_name = fields.Char("Winner", readonly=True, copy=False,
                               help="Who won the tender: us, or the competitor whose quote won.")
-    quote_ids = fields.One2many("spm.bid.quote", "bid_id", string="Competitors' Quotes", copy=False)
+    quote_ids = fields.One2many("spm.bid.quote", "bid_id", string="Competitors' Quotes", copy=False,
+                                groups="sales_project_management.group_spm_user")
     date_result = fields.Datetime("Result Recorded On", readonly=True, copy=False)
     result_user_id = fields.Many2one("res.users", string="Result Recorded By", readonly=True, copy=False)
 

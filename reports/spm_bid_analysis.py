@@ -28,7 +28,7 @@ class SpmBidAnalysis(models.Model):
                                help="The grade the bid was reviewed at, else the opportunity's grade.")
     partner_id = fields.Many2one("res.partner", string="Buyer", readonly=True)
     agency_id = fields.Many2one("res.partner", string="Tendering Agency", readonly=True)
-    state = fields.Selection(STATES, string="Review", readonly=True)
+    state = fields.Selection(STATES, string="Bid Review", readonly=True)
     result = fields.Selection(RESULTS, readonly=True)
     winner_partner_id = fields.Many2one("res.partner", string="Winning Competitor", readonly=True)
     winner_name = fields.Char("Winner", readonly=True)
@@ -42,8 +42,8 @@ class SpmBidAnalysis(models.Model):
                                      help="The price gap as a share of the winning price, of the lost bids.")
     win_rate = fields.Float("Win Rate (%)", readonly=True, aggregator="avg", digits=(16, 1),
                             help="Won bids among the bids won or lost.")
-    won_count = fields.Integer("Won", readonly=True)
-    lost_count = fields.Integer("Lost", readonly=True)
+    won_count = fields.Integer("Awarded", readonly=True)
+    lost_count = fields.Integer("Not Awarded", readonly=True)
 
     @property
     def _table_query(self):
@@ -58,7 +58,7 @@ class SpmBidAnalysis(models.Model):
                    CASE b.result WHEN 'won' THEN 100.0 WHEN 'lost' THEN 0.0 END AS win_rate,
                    (b.result = 'won')::int AS won_count, (b.result = 'lost')::int AS lost_count
               FROM spm_bid b
-              JOIN crm_lead l ON l.id = b.lead_id
+         LEFT JOIN crm_lead l ON l.id = b.lead_id
          LEFT JOIN res_company c ON c.id = b.company_id
         """
 

@@ -31,7 +31,7 @@ class SpmBidBondAnalysis(models.Model):
     agency_id = fields.Many2one("res.partner", string="Paid To", readonly=True,
                                 help="The tendering agency (else the buyer) the bond was paid to.")
     currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
-    amount_outstanding = fields.Monetary("Outstanding", readonly=True)
+    amount_outstanding = fields.Monetary("Not Returned", readonly=True)
     date_paid = fields.Date("Paid On", readonly=True)
     date_due = fields.Date("Return Due", readonly=True)
     age_days = fields.Integer("Age (days)", readonly=True, aggregator="max")

@@ -387,6 +387,10 @@ class TestBid(SpmCommon):
         self.assertEqual(rows.payment_ids.state, "draft", "the accountant sees the payment to post")
         with self.assertRaises(AccessError):
             rows.write({"note": "<p>x</p>"})
+        # the bid's form opens for the accountant: every field it shows them is readable
+        for view_type in ("form", "list"):
+            views = Bid.get_views([(False, view_type)])
+            self.assertTrue(rows.web_read({name: {} for name in views["models"]["spm.bid"]["fields"]}))
         self._post(rows.payment_ids)
         self.assertEqual(self.env["spm.bid.bond.analysis"].with_user(self.user_accountant).search([]).bid_id, bid)
         with self.assertRaises(AccessError):
