@@ -3,9 +3,10 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, Form, get_db_name, tagged
 
 from .common import SpmCommon
 
@@ -436,3 +437,31 @@ class TestBid(SpmCommon):
         self.assertEqual((bonds.amount_outstanding, bonds.agency_id, bonds.age_bucket, bonds.is_overdue),
                          (40_000, self.agency, "0_30", True))
         self.assertEqual(bonds.overdue_days, (fields.Date.context_today(bonds) - lost.bond_due_date).days)
+
+
+@tagged("post_install", "-at_install")
+class TestBidConcurrency(BaseCase):
+    """Two reviewers deciding the same step of the demo's bid under review (海州路内停车), in two real
+    transactions at the same moment: the second is refused at once, the step is decided once."""
+
+    def test_one_review_step_is_decided_once(self):
+        registry = Registry(get_db_name())
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            bid = env.ref("sales_project_management.bid_parking_roadside", raise_if_not_found=False)
+            if not bid or bid.state != "submitted":
+                self.skipTest("needs the demo data")
+            bid_id = bid.id
+            director = env.ref("sales_project_management.user_spm_director").id
+            executive = env.ref("sales_project_management.user_spm_exec").id
+        cr_a, cr_b = registry.cursor(), registry.cursor()
+        try:
+            api.Environment(cr_a, director, {})["spm.bid"].browse(bid_id).action_approve("A")
+            with self.assertRaises(UserError):
+                api.Environment(cr_b, executive, {})["spm.bid"].browse(bid_id).action_approve("B")
+        finally:
+            cr_a.rollback()
+            cr_b.rollback()
+            cr_a.close()
+            cr_b.close()
+
