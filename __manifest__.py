@@ -30,6 +30,7 @@
         "data/spm_monitoring_data.xml",
         "data/spm_customer_data.xml",
         "data/spm_support_data.xml",
+        "data/spm_bid_data.xml",
         "data/spm_dashboard_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
@@ -40,6 +41,7 @@
         "reports/spm_retrospective_report.xml",
         "reports/spm_weekly_report.xml",
         "reports/spm_commission_report.xml",
+        "reports/spm_bid_report.xml",
         "data/spm_mail_template_data.xml",
         "views/spm_grade_views.xml",
         "views/spm_approval_step_views.xml",
@@ -56,6 +58,8 @@
         "wizards/spm_collection_plan_wizard_views.xml",
         "wizards/spm_daily_report_review_wizard_views.xml",
         "wizards/spm_support_request_wizard_views.xml",
+        "wizards/spm_bid_decision_wizard_views.xml",
+        "wizards/spm_bid_result_wizard_views.xml",
         "views/spm_collection_line_views.xml",
         "views/spm_initiation_views.xml",
         "views/spm_satisfaction_views.xml",
@@ -81,6 +85,7 @@
         "views/spm_commission_settlement_views.xml",
         "wizards/spm_commission_settlement_batch_views.xml",
         "views/res_config_settings_views.xml",
+        "views/spm_bid_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -95,6 +100,7 @@
         "data/spm_monitoring_demo.xml",
         "data/spm_customer_demo.xml",
         "data/spm_support_demo.xml",
+        "data/spm_bid_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

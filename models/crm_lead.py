@@ -7,7 +7,8 @@ MANAGER_GROUP = "sales_project_management.group_spm_manager"
 GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids.start",
                "spm_visit_ids.date_start", "spm_feasibility_score", "spm_checklist_ids",
                "spm_attachment_ids.spm_document_type_id", "order_ids.state",
-               "spm_initiation_approved", "spm_support_request_ids.state", "spm_support_request_ids.type")
+               "spm_initiation_approved", "spm_support_request_ids.state", "spm_support_request_ids.type",
+               "spm_bid_ids.state", "spm_bid_ids.result")
 # the states of an initiation request (立项申请), shared with the opportunity's summary of its last request
 INITIATION_STATES = [
     ("draft", "Draft"),
@@ -121,6 +122,10 @@ class CrmLead(models.Model):
     spm_collected_amount = fields.Monetary("Collected", compute="_compute_spm_project_figures",
                                            currency_field="company_currency")
     spm_collection_progress = fields.Float("Collected (%)", compute="_compute_spm_project_figures")
+    # Bids (投标)
+    spm_bid_ids = fields.One2many("spm.bid", "lead_id", string="Bids")
+    spm_bid_count = fields.Integer("Number of Bids", compute="_compute_spm_bid_count",
+                                   groups="sales_project_management.group_spm_user")
 
     @api.private
     def init(self):
@@ -381,7 +386,7 @@ class CrmLead(models.Model):
             lead.spm_initiation_approved = bool(lead._spm_approved_initiations()[1])
 
     @api.depends("spm_grade_id", "spm_initiation_ids.state", "spm_initiation_ids.grade_id", "spm_initiation_state",
-                 "spm_initiation_approved")
+                 "spm_initiation_approved", "spm_bid_ids.state", "spm_bid_ids.result")
     @api.depends_context("lang")
     def _compute_spm_initiation_note(self):
         for lead in self:
@@ -436,6 +441,12 @@ class CrmLead(models.Model):
     def _spm_support_done_domain(self, support_type):
         """Opportunities with a support request of this type done (the gate "Support request done")."""
         return [("spm_support_request_ids", "any", (("state", "=", "done"), ("type", "=", support_type)))]
+
+    @api.depends("spm_bid_ids")
+    def _compute_spm_bid_count(self):
+        """The bids the user may see (those the form's tab reads: no query of its own)."""
+        for lead in self:
+            lead.spm_bid_count = len(lead.spm_bid_ids)
 
     @api.depends("spm_project_id")
     def _compute_spm_project_figures(self):
@@ -666,6 +677,27 @@ class CrmLead(models.Model):
         action.update({"domain": [("lead_id", "=", self.id)], "context": {"create": False},
                        "name": self.env._("Gate Log of %s", self.name)})
         return action
+
+    def action_spm_open_bids(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_bid_action")
+        action.update(domain=[("lead_id", "=", self.id)], context=self._spm_bid_defaults())
+        return action
+
+    def action_spm_new_bid(self):
+        """A new bid of the opportunity: its customer as the buyer, its salesperson as the owner."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Bid"),
+            "res_model": "spm.bid",
+            "view_mode": "form",
+            "target": "current",
+            "context": self._spm_bid_defaults(),
+        }
+
+    def _spm_bid_defaults(self):
+        return {"default_lead_id": self.id, "default_user_id": (self.user_id or self.env.user).id}
 
     def action_spm_open_project(self):
         self.ensure_one()

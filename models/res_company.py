@@ -117,6 +117,22 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("%s is not a presales manager: give them the right first.",
                                                  company.spm_presales_manager_id.name))
 
+    # Bids (投标)
+    spm_bid_reminder_days = fields.Integer(
+        "Bid Date Reminder (days before)", default=3,
+        help="The owner of a bid is reminded this many days before its registration, questions, submission and "
+             "opening dates.")
+    spm_bid_bond_return_days = fields.Integer(
+        "Bid Bond Returned within (days)", default=30,
+        help="A bid bond not returned this many days after the bid opening is overdue: its owner and the "
+             "accountants are told.")
+
+    @api.constrains("spm_bid_reminder_days", "spm_bid_bond_return_days")
+    def _check_spm_bid_settings(self):
+        for company in self:
+            if company.spm_bid_reminder_days < 0 or company.spm_bid_bond_return_days < 0:
+                raise ValidationError(self.env._("The bid reminder and the bond's return delay cannot be negative."))
+
     def _spm_escalation_days(self, severity):
         """(days to the owner, days to management) of an open issue or complaint of ``severity``: the company's
         issue thresholds for a medium one (or none given)."""

@@ -9,6 +9,8 @@ class ResConfigSettings(models.TransientModel):
         "Collection Reminder (days before due)", default=7,
         config_parameter="sales_project_management.collection_reminder_days")
     spm_checkin_max_distance = fields.Float(related="company_id.spm_checkin_max_distance", readonly=False)
+    spm_bid_reminder_days = fields.Integer(related="company_id.spm_bid_reminder_days", readonly=False)
+    spm_bid_bond_return_days = fields.Integer(related="company_id.spm_bid_bond_return_days", readonly=False)
     spm_daily_report_deadline_days = fields.Integer(related="company_id.spm_daily_report_deadline_days",
                                                     readonly=False)
     spm_daily_report_deadline_hour = fields.Float(related="company_id.spm_daily_report_deadline_hour",

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SpmLeadCompetitor(models.Model):
@@ -20,6 +20,20 @@ class SpmLeadCompetitor(models.Model):
     threat = fields.Selection([("low", "Low"), ("medium", "Medium"), ("high", "High")], default="medium")
     strengths = fields.Text()
     weaknesses = fields.Text()
+    # what the competitor bid at the opportunity's tenders (投标), recorded with each bid's result
+    quote_ids = fields.One2many("spm.bid.quote", "competitor_id", string="Bid Quotes")
+    currency_id = fields.Many2one(related="lead_id.company_currency")
+    last_bid_price = fields.Monetary("Last Quoted Price", currency_field="currency_id",
+                                     compute="_compute_bid_figures", compute_sudo=True)
+    bids_won = fields.Integer("Tenders Won", compute="_compute_bid_figures", compute_sudo=True,
+                              help="Tenders of this opportunity the competitor won.")
+
+    @api.depends("quote_ids.price", "quote_ids.is_winner")
+    def _compute_bid_figures(self):
+        for competitor in self:
+            quotes = competitor.quote_ids.sorted("id")
+            competitor.last_bid_price = quotes[-1:].price
+            competitor.bids_won = len(quotes.filtered("is_winner"))
 
     def _spm_check_parents(self, _names):
         self.lead_id._spm_check_work()

@@ -13,7 +13,7 @@ PYTHON_OPERATORS = {"=", "!=", "<", "<=", ">", ">=", "in", "not in"}
 # the gated models, and the gate types that only one of them has
 TARGET_MODELS = [("crm.lead", "Opportunity"), ("project.project", "Project")]
 MODEL_GATE_TYPES = {
-    "crm.lead": {"min_score", "initiation", "support_done"},
+    "crm.lead": {"min_score", "initiation", "support_done", "bid_reviewed", "bid_result"},
     "project.project": {"acceptance", "collection", "archive", "retrospective"},
 }
 # project gate types: the project field that says whether the gate is met
@@ -73,6 +73,8 @@ class SpmStageGate(models.Model):
         ("archive", "Project archive complete"),
         ("retrospective", "Retrospective (复盘) done"),
         ("support_done", "Support request done"),
+        ("bid_reviewed", "A bid reviewed (approved)"),
+        ("bid_result", "A bid result recorded"),
     ], string="Type", required=True, default="field")
     field_id = fields.Many2one(
         "ir.model.fields", ondelete="cascade",
@@ -277,6 +279,10 @@ class SpmStageGate(models.Model):
             return self.env["crm.lead"]._spm_initiation_approved_domain()
         if self.gate_type == "support_done":
             return self.env["crm.lead"]._spm_support_done_domain(self.support_type)
+        if self.gate_type == "bid_reviewed":
+            return [("spm_bid_ids.state", "=", "approved")]
+        if self.gate_type == "bid_result":
+            return [("spm_bid_ids.result", "in", ["won", "lost", "abandoned", "void"])]
         if self.gate_type in PROJECT_GATE_FIELDS:
             return [(PROJECT_GATE_FIELDS[self.gate_type], "=", True)]
         domain = literal_eval(self.domain or "[]")

@@ -1,5 +1,7 @@
 from . import (
     spm_aged_receivable,
+    spm_bid_analysis,
+    spm_bid_bond_analysis,
     spm_collection_analysis,
     spm_collection_receipt,
     spm_customer_analysis,

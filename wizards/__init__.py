@@ -1,6 +1,8 @@
 from . import (
     crm_lead_lost,
     spm_approval_decision_mixin,
+    spm_bid_decision_wizard,
+    spm_bid_result_wizard,
     spm_change_request_decision_wizard,
     spm_collection_attach_wizard,
     spm_collection_plan_wizard,
