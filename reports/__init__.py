@@ -2,6 +2,7 @@ from . import (
     spm_aged_receivable,
     spm_collection_analysis,
     spm_collection_receipt,
+    spm_contract_register,
     spm_customer_analysis,
     spm_customer_year,
     spm_daily_report_team,
