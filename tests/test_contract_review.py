@@ -99,6 +99,13 @@ class TestContractReview(SpmCommon):
         self.assertIn(review, self.env["spm.contract.review"].with_user(self.user_legal).search(
             [("can_decide", "=", True)]))
 
+        # legal counsel reads the order under review, not the others of the salesperson
+        self.assertEqual(order.with_user(self.user_legal).read(["amount_total"])[0]["amount_total"], 1_000_000)
+        with self.assertRaises(AccessError):
+            self._order().with_user(self.user_legal).read(["amount_total"])
+        with self.assertRaises(AccessError):
+            order.with_user(self.user_legal).write({"note": "法务改"})
+
         # the legal step: its items, checked by legal only, before approving
         with self.assertRaises(AccessError):
             self._check(review, self.user_accountant, "finance")  # not finance's turn
@@ -119,11 +126,15 @@ class TestContractReview(SpmCommon):
         review.with_user(self.user_legal).action_approve("条款无异议")
         self.assertEqual(review.current_approval_id.review_role, "finance")
 
-        # finance: an issue is approved only with a comment saying why it is accepted
-        self._check(review, self.user_accountant, "finance")
+        # finance (an Invoicing user, no group of the addon), in the form: an issue is approved only with a comment
+        # saying why it is accepted
         payment = review.item_ids.filtered(
             lambda i: i.template_id == self.env.ref("sales_project_management.contract_item_payment"))
-        payment.with_user(self.user_accountant).result = "issue"
+        with Form(review.with_user(self.user_accountant)) as form:
+            for index, item in enumerate(review.item_ids):
+                if item.role == "finance":
+                    with form.item_ids.edit(index) as line:
+                        line.result = "issue" if item == payment else "ok"
         with self.assertRaises(UserError) as error:
             review.with_user(self.user_accountant).action_approve()
         self.assertIn(payment.name, str(error.exception))
