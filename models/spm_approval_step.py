@@ -6,6 +6,8 @@ CHAINS = [
     ("bid_review", "Bid review"),
     ("contract_review", "Contract review"),
 ]
+# who checks a point of a contract review's checklist: the approver of the step of that role
+REVIEW_ROLES = [("legal", "Legal Counsel"), ("finance", "Finance"), ("delivery", "Delivery Team")]
 
 
 class SpmApprovalStep(models.Model):
@@ -36,6 +38,9 @@ class SpmApprovalStep(models.Model):
     ], string="Approver", required=True, default="team_leader")
     group_id = fields.Many2one("res.groups", string="Approving Group", ondelete="restrict")
     user_id = fields.Many2one("res.users", string="Approving User", ondelete="restrict")
+    review_role = fields.Selection(
+        REVIEW_ROLES, string="Checks",
+        help="In a contract review, the checklist items this step's approver checks before approving.")
 
     @api.depends("grade_id.company_id")
     def _compute_company_id(self):

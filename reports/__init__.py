@@ -4,6 +4,7 @@ from . import (
     spm_bid_bond_analysis,
     spm_collection_analysis,
     spm_collection_receipt,
+    spm_contract_register,
     spm_customer_analysis,
     spm_customer_year,
     spm_daily_report_team,

@@ -9,6 +9,7 @@ from . import (
     test_change_request,
     test_collection,
     test_commission,
+    test_contract_review,
     test_customer,
     test_customer_reports,
     test_daily_report,
