@@ -61,8 +61,8 @@ class SpmWorkPlan(models.Model):
     # set by the workflow only (in sudo): submitted by its person, approved or returned by the team leader,
     # compiled by the person after the period, reviewed by the leader, reminded by the daily job
     _spm_workflow_fields = ("user_id", "state", "date_submitted", "approver_id", "date_approved", "summary_state",
-                            "date_compiled", "reviewer_id", "date_reviewed", "reminder_sent", "leader_comment", "rating",
-                            *SUMMARY_FIGURES)
+                            "date_compiled", "reviewer_id", "date_reviewed", "reminder_sent", "leader_comment",
+                            "rating", *SUMMARY_FIGURES)
     # the person, period and company of a plan are chosen when it is written, then kept
     _spm_fixed_fields = ("period_type", "date_from", "company_id")
     _spm_create_ignores_workflow = True
@@ -74,24 +74,26 @@ class SpmWorkPlan(models.Model):
     team_id = fields.Many2one("crm.team", string="Sales Team", compute="_compute_team_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     period_type = fields.Selection(PERIOD_TYPES, string="Period", required=True, default="week")
-    date_from = fields.Date("From", required=True, index=True,
-                            default=lambda self: period_start("week", fields.Date.context_today(self)),
-                            help="The first day of the period (a Monday, the first of a month, of a quarter, of a year).")
+    date_from = fields.Date(
+        "From", required=True, index=True, default=lambda self: period_start("week", fields.Date.context_today(self)),
+        help="The first day of the period (a Monday, the first of a month, of a quarter, of a year).")
     date_to = fields.Date("To", compute="_compute_date_to", store=True, index=True)
     state = fields.Selection(PLAN_STATES, default="draft", required=True, readonly=True, index=True, tracking=True)
 
     # the plan
-    target_signed = fields.Monetary("Signed Target", compute="_compute_target",
-                                    help="The person's confirmed monthly targets, split by working days over the period.")
-    target_collected = fields.Monetary("Collected Target", compute="_compute_target",
-                                       help="The person's confirmed monthly targets, split by working days over the period.")
-    planned_signed = fields.Monetary("Planned Signed", compute="_compute_planned", store=True, readonly=False,
+    target_signed = fields.Monetary(
+        "Signed Target", compute="_compute_target",
+        help="The person's confirmed monthly targets, split by working days over the period.")
+    target_collected = fields.Monetary(
+        "Collected Target", compute="_compute_target",
+        help="The person's confirmed monthly targets, split by working days over the period.")
+    planned_signed = fields.Monetary(compute="_compute_planned", store=True, readonly=False,
                                      precompute=True, help="Starts from the target; adjust it before submitting.")
-    planned_collected = fields.Monetary("Planned Collected", compute="_compute_planned", store=True, readonly=False,
+    planned_collected = fields.Monetary(compute="_compute_planned", store=True, readonly=False,
                                         precompute=True, help="Starts from the target; adjust it before submitting.")
-    planned_visits = fields.Integer("Planned Visits")
-    planned_calls = fields.Integer("Planned Calls")
-    planned_new_customers = fields.Integer("Planned New Customers")
+    planned_visits = fields.Integer()
+    planned_calls = fields.Integer()
+    planned_new_customers = fields.Integer()
     plan_text = fields.Text("Plan", help="What the period is for: the customers, the steps, the support needed.")
     line_ids = fields.One2many("spm.work.plan.line", "plan_id", string="Key Opportunities", copy=True)
     date_submitted = fields.Datetime("Submitted On", readonly=True, copy=False)
@@ -118,7 +120,7 @@ class SpmWorkPlan(models.Model):
     won_count = fields.Integer("Won", readonly=True, copy=False)
     won_amount = fields.Monetary("Won Revenue", readonly=True, copy=False)
     lost_count = fields.Integer("Lost", readonly=True, copy=False)
-    lost_reasons = fields.Text("Lost Reasons", readonly=True, copy=False)
+    lost_reasons = fields.Text(readonly=True, copy=False)
     analysis = fields.Text(help="What went well and what did not, and why.")
     next_plan = fields.Text("Next Period's Plan", help="Copied into the next period's plan when compiled.")
     rating = fields.Selection(RATINGS, default="0", tracking=True)
@@ -190,7 +192,7 @@ class SpmWorkPlan(models.Model):
         """{plan: (signed, collected)}: the person's confirmed monthly targets over the plan's period, each
         month taking the share of its working days that fall in the period, in one query."""
         plans = self.filtered(lambda p: p.user_id and p.company_id and p.date_from and p.period_type)
-        result = {plan: (0.0, 0.0) for plan in self}
+        result = dict.fromkeys(self, (0.0, 0.0))
         if not plans:
             return result
         lines = self.env["spm.target.line"].sudo().search([
@@ -206,7 +208,8 @@ class SpmWorkPlan(models.Model):
             start, stop = plan.date_from, period_end(plan.period_type, plan.date_from)
             signed = collected = 0.0
             for line in by_owner[plan.user_id.id, plan.company_id.id]:
-                month_days = [line.date_from + timedelta(days=n) for n in range((line.date_to - line.date_from).days + 1)]
+                length = (line.date_to - line.date_from).days + 1
+                month_days = [line.date_from + timedelta(days=n) for n in range(length)]
                 working = [day for day in month_days if day.weekday() in weekdays]
                 share = len([day for day in working if start <= day <= stop]) / len(working) if working else 0.0
                 signed += line.target_signed * share
@@ -459,9 +462,10 @@ class SpmWorkPlan(models.Model):
         reasons = self.env["crm.lost.reason"].sudo().with_context(active_test=False).browse(
             {reason_id for rows in lost_reasons.values() for reason_id, _count in rows if reason_id})
         names = {reason.id: reason.name for reason in reasons}
+        no_reason = self.env._("No reason given")
         for plan_id, rows in lost_reasons.items():
             result[plan_id]["lost_reasons"] = "\n".join(
-                f"{names.get(reason_id) or self.env._('No reason given')}: {count}"
+                f"{names.get(reason_id) or no_reason}: {count}"
                 for reason_id, count in sorted(rows, key=lambda row: -row[1]))
         # new customers: the customers (commercial entities) whose first opportunity or first order of the
         # person was created in the period

@@ -25,8 +25,9 @@ class SpmWorkPlanLine(models.Model):
     stage_id = fields.Many2one("crm.stage", string="Stage Aimed At", ondelete="restrict",
                                help="The stage the opportunity should reach by the end of the period.")
     current_stage_id = fields.Many2one(related="lead_id.stage_id", string="Current Stage")
-    stage_reached_id = fields.Many2one("crm.stage", string="Stage Reached", readonly=True, copy=False,
-                                       ondelete="set null", help="The opportunity's stage when the summary was compiled.")
+    stage_reached_id = fields.Many2one(
+        "crm.stage", readonly=True, copy=False, ondelete="set null",
+        help="The opportunity's stage when the summary was compiled.")
     reached = fields.Boolean(compute="_compute_reached", help="The stage reached is the stage aimed at or later.")
     note = fields.Char()
 

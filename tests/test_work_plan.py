@@ -212,8 +212,10 @@ class TestWorkPlan(SpmVisitCommon):
         with self.assertRaises(UserError):
             self._compile(plan)
         # the next week's plan is drafted from the summary's next plan
-        following = self.Plan.search([("user_id", "=", sales.id), ("date_from", "=", plan.date_to + timedelta(days=1))])
-        self.assertEqual((following.state, following.period_type, following.plan_text), ("draft", "week", "推进医院二期。"))
+        following = self.Plan.search([("user_id", "=", sales.id),
+                                      ("date_from", "=", plan.date_to + timedelta(days=1))])
+        self.assertEqual((following.state, following.period_type, following.plan_text),
+                         ("draft", "week", "推进医院二期。"))
         # the leader reviews with a rating; the person cannot
         with self.assertRaises(AccessError):
             plan.with_user(sales).action_review(5)
