@@ -66,6 +66,7 @@
         "wizards/spm_bid_result_wizard_views.xml",
         "wizards/spm_contract_review_decision_wizard_views.xml",
         "wizards/spm_contract_override_wizard_views.xml",
+        "wizards/spm_work_plan_decision_wizard_views.xml",
         "views/spm_collection_line_views.xml",
         "views/spm_initiation_views.xml",
         "views/spm_satisfaction_views.xml",

@@ -16,8 +16,6 @@ PLAN_CONTENT_FIELDS = {"planned_signed", "planned_collected", "planned_visits", 
                        "planned_new_customers", "plan_text", "line_ids"}
 # what the person writes in their summary, until it is reviewed
 SUMMARY_CONTENT_FIELDS = {"analysis", "next_plan"}
-# what the leader writes: a return's reason, a review's comment and rating
-LEADER_FIELDS = {"leader_comment", "rating"}
 # the compiled figures of a summary, stored when it is compiled
 SUMMARY_FIGURES = ("achieved_signed", "achieved_invoiced", "achieved_collected", "visit_count", "call_count",
                    "new_customer_count", "moved_lead_count", "won_count", "won_amount", "lost_count",
@@ -245,12 +243,6 @@ class SpmWorkPlan(models.Model):
             return True
         return user.has_group(MANAGER_GROUP) and user in self.team_id.member_ids
 
-    def _spm_workflow_writable(self, names):
-        """The leader writes their comment and rating on the plans they decide."""
-        if all(plan._spm_can_decide(self.env.user) for plan in self):
-            return names & LEADER_FIELDS
-        return set()
-
     @api.model
     def _spm_prepare_create(self, vals):
         if vals.get("date_from"):
@@ -268,8 +260,8 @@ class SpmWorkPlan(models.Model):
 
     def _spm_refuse(self, names):
         if names & {"rating", "leader_comment", "reviewer_id", "date_reviewed"}:
-            raise AccessError(self.env._("The team leader comments on a plan, and rates its summary with the button "
-                                         "“Review”."))
+            raise AccessError(self.env._("The team leader comments on a plan with the button “Return”, and rates "
+                                         "its summary with the button “Review”."))
         if names & {"period_type", "date_from", "company_id"}:
             raise AccessError(self.env._("The period of a plan is chosen when it is created."))
         raise AccessError(self.env._("The salesperson, status and compiled figures of a work plan change only "
@@ -515,6 +507,28 @@ class SpmWorkPlan(models.Model):
                                               rating=dict(self._fields["rating"]._description_selection(self.env))[
                                                   plan.rating]))
         return True
+
+    def _spm_open_decision(self, decision):
+        self.ensure_one()
+        if not self._spm_can_decide(self.env.user):
+            raise AccessError(self.env._("Only the sales team's leader approves the work plan of %s; nobody "
+                                         "approves their own.", self.user_id.name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return the Plan") if decision == "return" else self.env._("Review the Summary"),
+            "res_model": "spm.work.plan.decision.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": self.id, "default_decision": decision},
+        }
+
+    def action_open_return(self):
+        """The leader's return: a comment, then the plan is returned (``action_return``)."""
+        return self._spm_open_decision("return")
+
+    def action_open_review(self):
+        """The leader's review: a rating and a comment, then the summary is reviewed (``action_review``)."""
+        return self._spm_open_decision("review")
 
     @api.model
     def action_spm_open_plans(self):

@@ -108,7 +108,11 @@ class TestWorkPlan(SpmVisitCommon):
             plan.with_user(self.user_manager_north).action_approve()
         with self.assertRaises(UserError):
             plan.with_user(self.user_manager_east).action_return()  # a return says why
-        plan.with_user(self.user_manager_east).action_return("拜访量太少")
+        with self.assertRaises(AccessError):
+            plan.with_user(self.user_sales_east).action_open_return()
+        action = plan.with_user(self.user_manager_east).action_open_return()
+        self.env[action["res_model"]].with_user(self.user_manager_east).with_context(**action["context"]).create(
+            {"comment": "拜访量太少"}).action_confirm()
         self.assertEqual((plan.state, plan.leader_comment, plan.approver_id),
                          ("returned", "拜访量太少", self.user_manager_east))
         self.assertFalse(plan.activity_ids.filtered(lambda a: a.activity_type_id == approval))
@@ -221,7 +225,10 @@ class TestWorkPlan(SpmVisitCommon):
             plan.with_user(sales).action_review(5)
         with self.assertRaises(UserError):
             plan.with_user(self.user_manager_east).action_review(9)
-        plan.with_user(self.user_manager_east).action_review(4, "签约及时")
+        action = plan.with_user(self.user_manager_east).action_open_review()
+        wizard = self.env[action["res_model"]].with_user(self.user_manager_east).with_context(
+            **action["context"]).create({"rating": "4", "comment": "签约及时"})
+        wizard.action_confirm()
         self.assertEqual((plan.summary_state, plan.rating, plan.reviewer_id, plan.leader_comment),
                          ("reviewed", "4", self.user_manager_east, "签约及时"))
         with self.assertRaises(UserError):
