@@ -33,6 +33,7 @@
         "data/spm_bid_data.xml",
         "data/spm_dashboard_data.xml",
         "data/spm_contract_data.xml",
+        "data/spm_work_plan_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
@@ -44,6 +45,7 @@
         "reports/spm_commission_report.xml",
         "reports/spm_bid_report.xml",
         "reports/spm_contract_review_report.xml",
+        "reports/spm_work_plan_report.xml",
         "data/spm_mail_template_data.xml",
         "views/spm_grade_views.xml",
         "views/spm_approval_step_views.xml",
@@ -64,6 +66,7 @@
         "wizards/spm_bid_result_wizard_views.xml",
         "wizards/spm_contract_review_decision_wizard_views.xml",
         "wizards/spm_contract_override_wizard_views.xml",
+        "wizards/spm_work_plan_decision_wizard_views.xml",
         "views/spm_collection_line_views.xml",
         "views/spm_initiation_views.xml",
         "views/spm_satisfaction_views.xml",
@@ -93,6 +96,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/spm_bid_views.xml",
+        "views/spm_work_plan_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -109,6 +113,7 @@
         "data/spm_customer_demo.xml",
         "data/spm_support_demo.xml",
         "data/spm_bid_demo.xml",
+        "data/spm_work_plan_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -80,6 +80,8 @@ from . import (
     spm_wbs_template,
     spm_wbs_template_phase,
     spm_wbs_template_task,
+    spm_work_plan,
+    spm_work_plan_line,
     survey_question,
     survey_user_input,
 )

@@ -39,5 +39,6 @@ from . import (
     test_tours,
     test_visit,
     test_weekly_report,
+    test_work_plan,
     test_workflow_fields,
 )

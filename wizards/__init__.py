@@ -14,4 +14,5 @@ from . import (
     spm_gate_override_wizard,
     spm_initiation_decision_wizard,
     spm_support_request_wizard,
+    spm_work_plan_decision_wizard,
 )
