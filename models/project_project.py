@@ -464,7 +464,7 @@ class ProjectProject(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_service_request_action")
         action.update(domain=[("spm_sales_project_id", "=", self.id)],
                       context={"default_spm_sales_project_id": self.id, "default_partner_id": self.partner_id.id,
-                               "default_project_id": self.company_id._spm_after_sales_project().id,
+                               "default_project_id": (self.company_id or self.env.company)._spm_after_sales_project().id,
                                "spm_service_request": True})
         return action
 

@@ -179,6 +179,9 @@ class SpmSupportRequest(models.Model):
     def _spm_check_engineer(self):
         for request in self:
             if request.engineer_id != self.env.user and not self.env.su:
+                if not request.engineer_id:
+                    raise UserError(self.env._("“%s” is not assigned to an engineer yet: a presales manager assigns it "
+                                               "first.", request.name))
                 raise AccessError(self.env._("Only %(engineer)s, the engineer assigned to “%(request)s”, logs its "
                                              "hours and marks it done.", engineer=request.engineer_id.name or "-",
                                              request=request.name))

@@ -539,7 +539,7 @@ class SpmWorkPlan(models.Model):
         return action
 
     def action_print_summary(self):
-        return self.env.ref("sales_project_management.action_report_spm_work_plan").report_action(self)
+        return self.env.ref("sales_project_management.action_report_spm_work_plan").report_action(self, data={})
 
     # ------------------------------------------------------------
     # Reminders

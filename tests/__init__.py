@@ -30,6 +30,7 @@ from . import (
     test_retrospective,
     test_risk,
     test_rpc,
+    test_rpc_results,
     test_satisfaction,
     test_security,
     test_service_portal,

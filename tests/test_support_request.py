@@ -193,6 +193,14 @@ class TestSupportRequest(SpmGateCommon):
         draft.with_user(self.user_sales_east).unlink()
         self.assertFalse(draft.exists())
 
+    def test_unassigned_work_says_so(self):
+        """Hours on a request nobody is assigned to yet: the message says it waits for an assignment (no
+        engineer named "-")."""
+        request = self._sent(date_needed=self.today + timedelta(days=7))
+        with self.assertRaisesRegex(UserError, "not assigned to an engineer yet"):
+            request.with_user(self.user_sales_east).action_log_hours(2)
+        self.assertEqual(request.hours_spent, 0)
+
     def test_request_checks(self):
         request = self._request(date_needed=self.today - timedelta(days=1))
         with self.assertRaises(UserError):
