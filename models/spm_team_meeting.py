@@ -78,7 +78,7 @@ class SpmTeamMeeting(models.Model):
     call_count = fields.Integer("Calls", readonly=True, copy=False)
     won_count = fields.Integer("Won", readonly=True, copy=False)
     won_amount = fields.Monetary("Won Revenue", readonly=True, copy=False)
-    intent_count = fields.Integer("Intent Customers", readonly=True, copy=False,
+    intent_count = fields.Integer("Number of Intent Customers", readonly=True, copy=False,
                                   help="The team's open opportunities when the pack was compiled.")
     intent_amount = fields.Monetary("Intent Revenue", readonly=True, copy=False)
     lost_count = fields.Integer("Lost", readonly=True, copy=False)
@@ -326,9 +326,9 @@ class SpmTeamMeeting(models.Model):
                      for row in rows if not row[2]}
         targets = Plan.union(current, *stand_ins.values())._spm_targets()
         # the money of the team and of the members without plan: the targets' one computation
-        scopes = [(("team", meeting.id), meeting.company_id.id, False, meeting.team_id.id, meeting.date_from,
+        scopes = [(f"team-{meeting.id}", meeting.company_id.id, False, meeting.team_id.id, meeting.date_from,
                    meeting.date_to) for meeting in meetings]
-        scopes += [(("user", row[0].id, row[1].id), row[0].company_id.id, row[1].id, False, row[0].date_from,
+        scopes += [(f"user-{row[0].id}-{row[1].id}", row[0].company_id.id, row[1].id, False, row[0].date_from,
                     row[0].date_to) for row in rows if not row[2]]
         achieved = self.env["spm.target"]._spm_achieved(scopes)
         leads = meetings._spm_compile_leads()
@@ -344,7 +344,7 @@ class SpmTeamMeeting(models.Model):
                 figures = live.get(plan.id) or {name: plan[name] for name in PLAN_FIGURES}
                 target_signed, target_collected = targets[plan]
             else:
-                amounts = achieved.get(("user", meeting.id, user.id), {})
+                amounts = achieved.get(f"user-{meeting.id}-{user.id}", {})
                 figures = {f"achieved_{basis}": amounts.get(basis, 0.0) for basis in ("signed", "invoiced",
                                                                                        "collected")}
                 target_signed, target_collected = targets[stand_ins[row]]
@@ -368,7 +368,7 @@ class SpmTeamMeeting(models.Model):
         self.env["spm.team.meeting.lead"].sudo().create([values for values in leads["lines"]])
         now = fields.Datetime.now()
         for meeting in meetings:
-            money = achieved.get(("team", meeting.id), {})
+            money = achieved.get(f"team-{meeting.id}", {})
             total = totals[meeting.id]
             currency = meeting.currency_id
             meeting.write({

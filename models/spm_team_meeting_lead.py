@@ -8,6 +8,7 @@ class SpmTeamMeetingLead(models.Model):
     reason, as it was when the pack was compiled (written by the compilation only)."""
     _name = "spm.team.meeting.lead"
     _description = "Team Meeting Opportunity"
+    _inherit = ["spm.workflow.mixin"]
     _order = "meeting_id, kind, sequence, id"
 
     meeting_id = fields.Many2one("spm.team.meeting", string="Meeting Pack", required=True, index=True,

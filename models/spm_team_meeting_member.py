@@ -8,6 +8,7 @@ class SpmTeamMeetingMember(models.Model):
     their work plans hold them when the pack is compiled (written by the compilation only)."""
     _name = "spm.team.meeting.member"
     _description = "Team Meeting Member"
+    _inherit = ["spm.workflow.mixin"]
     _order = "meeting_id, sequence, id"
 
     meeting_id = fields.Many2one("spm.team.meeting", string="Meeting Pack", required=True, index=True,
