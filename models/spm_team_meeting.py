@@ -207,6 +207,16 @@ class SpmTeamMeeting(models.Model):
             self._spm_check_writable()
         return super().write(vals)
 
+    def copy_data(self, default=None):
+        """A copy is the pack of the team's next period (one pack per team and period), without its minutes."""
+        vals_list = super().copy_data(default=default)
+        for meeting, vals in zip(self, vals_list, strict=True):
+            if "date_from" not in (default or {}):
+                vals["date_from"] = meeting.date_to + timedelta(days=1)
+            if "minutes" not in (default or {}):
+                vals["minutes"] = False
+        return vals_list
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         if self.env.su:

@@ -258,7 +258,10 @@ class TestTeamMeeting(SpmVisitCommon):
                                                                           "user_id": leader.id})
 
     def test_one_pack_per_team_and_period(self):
-        self._meeting()
+        first = self._meeting(minutes="<p>纪要</p>")
+        following = first.with_user(self.user_manager_east).copy()
+        self.assertEqual((following.date_from, following.state, following.minutes),
+                         (self.monday + timedelta(days=7), "draft", False), "a copy is the next week's pack")
         self._meeting(date_from=self.monday - timedelta(days=7))
         month = self._meeting(date_from=self.monday.replace(day=1), period_type="month")
         self.assertEqual(month.date_to.month, self.monday.month)
