@@ -49,15 +49,15 @@ class SpmTeamMeeting(models.Model):
         help="The first day of the period reviewed (a Monday, or the first of a month).")
     date_to = fields.Date("To", compute="_compute_date_to", store=True, index=True)
     meeting_date = fields.Datetime("Meeting Time", default=fields.Datetime.now)
-    leader_id = fields.Many2one("res.users", string="Leader", readonly=True, index=True,
+    leader_id = fields.Many2one("res.users", readonly=True, index=True,
                                 help="The sales team's leader when the pack was created.")
     state = fields.Selection(MEETING_STATES, default="draft", required=True, readonly=True, index=True,
                              tracking=True)
     date_compiled = fields.Datetime("Compiled On", readonly=True, copy=False)
     date_held = fields.Datetime("Held On", readonly=True, copy=False)
-    held_by_id = fields.Many2one("res.users", string="Held By", readonly=True, copy=False)
+    held_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_closed = fields.Datetime("Closed On", readonly=True, copy=False)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     # the team's figures, compiled
     target_signed = fields.Monetary(
@@ -375,7 +375,7 @@ class SpmTeamMeeting(models.Model):
                          "won_count", "won_amount"):
                 totals[meeting.id][name] += values[name]
         self.env["spm.team.meeting.member"].sudo().create(member_values)
-        self.env["spm.team.meeting.lead"].sudo().create([values for values in leads["lines"]])
+        self.env["spm.team.meeting.lead"].sudo().create(leads["lines"])
         now = fields.Datetime.now()
         for meeting in meetings:
             money = achieved.get(f"team-{meeting.id}", {})

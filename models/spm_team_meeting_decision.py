@@ -23,7 +23,7 @@ class SpmTeamMeetingDecision(models.Model):
                               help="Who carries the decision out: they get an activity when the meeting is held.")
     date_deadline = fields.Date("Due Date")
     done = fields.Boolean()
-    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, copy=False,
+    activity_id = fields.Many2one("mail.activity", readonly=True, copy=False,
                                   ondelete="set null", index="btree_not_null")
 
     @api.constrains("user_id", "meeting_id")

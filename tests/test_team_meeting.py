@@ -31,7 +31,8 @@ class TestTeamMeeting(SpmVisitCommon):
         cls.monday = cls.today - timedelta(days=cls.today.weekday())
         # a second salesperson in the east team
         cls.user_sales_east2 = mail_new_test_user(
-            cls.env, login="spm_t_sales_east2", name="张伟", groups="base.group_user,sales_project_management.group_spm_user",
+            cls.env, login="spm_t_sales_east2", name="张伟",
+            groups="base.group_user,sales_project_management.group_spm_user",
             company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)], email="east2@example.com")
         cls.team_east.member_ids = [Command.link(cls.user_sales_east2.id)]
         cls.reason_price = cls.env["crm.lost.reason"].create({"name": "价格过高"})
@@ -154,7 +155,7 @@ class TestTeamMeeting(SpmVisitCommon):
         self.assertIn("方案汇报", hot_line.last_follow_up)
         self.assertEqual((meeting.intent_count, meeting.intent_amount), (2, 1_200_000))
         self.assertEqual(meeting.loss_ids.lead_id, lost | lost_no_reason)
-        self.assertEqual(meeting.loss_ids.filtered(lambda l: l.lead_id == lost).lost_reason_id, self.reason_price)
+        self.assertEqual(meeting.loss_ids.filtered(lambda line: line.lead_id == lost).lost_reason_id, self.reason_price)
         self.assertEqual((meeting.lost_count, meeting.lost_amount), (2, 600_000))
         self.assertIn("价格过高: 1", meeting.lost_reasons)
         self.assertIn("竞争对手关系: 1", meeting.lost_reasons)
