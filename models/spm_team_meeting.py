@@ -31,6 +31,8 @@ class SpmTeamMeeting(models.Model):
     _description = "Team Meeting Pack"
     _inherit = ["mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
     _order = "date_from desc, team_id, id"
+    # the members of the team, who read the pack, discuss it in its chatter
+    _mail_post_access = "read"
     # set by the workflow only (in sudo): the leader when created, the compiled figures, held and closed
     _spm_workflow_fields = ("leader_id", "state", "date_compiled", "date_held", "held_by_id", "date_closed",
                             "closed_by_id", *MEETING_FIGURES)

@@ -308,6 +308,18 @@ class TestTeamMeeting(SpmVisitCommon):
             as_exec.write({"minutes": "<p>改</p>"})
         with self.assertRaises(AccessError):
             as_exec.action_hold()
+        # a project manager outside the team, and a portal user, see nothing
+        project_manager = mail_new_test_user(
+            self.env, login="spm_t_pm_other", name="项目经理", company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+            groups="base.group_user,sales_project_management.group_spm_user,project.group_project_manager")
+        self.assertFalse(meeting.with_user(project_manager).search([("id", "=", meeting.id)]))
+        portal = mail_new_test_user(self.env, login="spm_t_portal_meeting", name="客户", groups="base.group_portal",
+                                    company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        with self.assertRaises(AccessError):
+            meeting.with_user(portal).read(["minutes"])
+        # a member discusses the pack in its chatter
+        as_sales.message_post(body="收到")
         # another company sees nothing
         self.assertFalse(meeting.with_user(self.user_sales_b).with_context(
             allowed_company_ids=self.company_b.ids).search([("id", "=", meeting.id)]))
