@@ -46,6 +46,7 @@
         "reports/spm_bid_report.xml",
         "reports/spm_contract_review_report.xml",
         "reports/spm_work_plan_report.xml",
+        "reports/spm_team_meeting_report.xml",
         "data/spm_mail_template_data.xml",
         "views/spm_grade_views.xml",
         "views/spm_approval_step_views.xml",
@@ -97,6 +98,7 @@
         "views/res_config_settings_views.xml",
         "views/spm_bid_views.xml",
         "views/spm_work_plan_views.xml",
+        "views/spm_team_meeting_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -114,6 +116,7 @@
         "data/spm_support_demo.xml",
         "data/spm_bid_demo.xml",
         "data/spm_work_plan_demo.xml",
+        "data/spm_team_meeting_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -37,6 +37,7 @@ from . import (
     test_stage_gates,
     test_support_request,
     test_target,
+    test_team_meeting,
     test_tours,
     test_visit,
     test_weekly_report,
