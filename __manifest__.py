@@ -34,6 +34,7 @@
         "data/spm_dashboard_data.xml",
         "data/spm_contract_data.xml",
         "data/spm_work_plan_data.xml",
+        "data/spm_meeting_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
@@ -46,6 +47,7 @@
         "reports/spm_bid_report.xml",
         "reports/spm_contract_review_report.xml",
         "reports/spm_work_plan_report.xml",
+        "reports/spm_meeting_minutes_report.xml",
         "data/spm_mail_template_data.xml",
         "views/spm_grade_views.xml",
         "views/spm_approval_step_views.xml",
@@ -97,6 +99,8 @@
         "views/res_config_settings_views.xml",
         "views/spm_bid_views.xml",
         "views/spm_work_plan_views.xml",
+        "views/calendar_event_views.xml",
+        "views/spm_project_charter_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -114,6 +118,7 @@
         "data/spm_support_demo.xml",
         "data/spm_bid_demo.xml",
         "data/spm_work_plan_demo.xml",
+        "data/spm_meeting_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
