@@ -29,9 +29,9 @@ class SpmAcceptancePortal(CustomerPortal):
     @http.route(["/my/acceptances/<int:acceptance_id>/sign"], type="json", auth="public", website=True)
     def portal_spm_acceptance_sign(self, acceptance_id, access_token=None, name=None, signature=None):
         return self._spm_portal_sign("spm.acceptance", acceptance_id, access_token, name, signature,
-                                     request.env._("Invalid acceptance."))
+                                     invalid_message=request.env._("Invalid acceptance."))
 
-    def _spm_portal_sign(self, model, record_id, access_token, name, signature, invalid_message):
+    def _spm_portal_sign(self, model, record_id, access_token, name, signature, *, invalid_message):
         """The one signing route of the documents of spm.signature.mixin (the acceptance report, the project
         charter): checked by the document's access token, signed in the document's workflow."""
         access_token = access_token or request.httprequest.args.get("access_token")
@@ -76,4 +76,4 @@ class SpmAcceptancePortal(CustomerPortal):
     @http.route(["/my/charters/<int:charter_id>/sign"], type="json", auth="public", website=True)
     def portal_spm_charter_sign(self, charter_id, access_token=None, name=None, signature=None):
         return self._spm_portal_sign("spm.project.charter", charter_id, access_token, name, signature,
-                                     request.env._("Invalid project charter."))
+                                     invalid_message=request.env._("Invalid project charter."))

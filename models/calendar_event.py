@@ -26,9 +26,9 @@ class CalendarEvent(models.Model):
     # Project meetings (项目会议)
     spm_meeting_type = fields.Selection(
         MEETING_TYPES, string="Project Meeting Type", index="btree_not_null", tracking=True,
-        help="A meeting of a sales project: kickoff (启动会, where the customer signs the charter), analysis (分析会), "
-             "monthly review (月度复盘) or customer meeting (客户例会). Analysis meetings and reviews are internal: they "
-             "never count as a customer visit.")
+        help="A meeting of a sales project: kickoff (启动会, where the customer signs the charter), analysis "
+             "(分析会), monthly review (月度复盘) or customer meeting (客户例会). Analysis meetings and reviews are "
+             "internal: they never count as a customer visit.")
     spm_project_id = fields.Many2one(
         "project.project", string="Sales Project", index="btree_not_null", tracking=True, ondelete="restrict",
         domain="[('spm_grade_id', '!=', False)]")
@@ -119,6 +119,13 @@ class CalendarEvent(models.Model):
                     "opportunity's visit gate (move it into the past or restore it from the archive).",
                     meetings=", ".join(f"“{name}”" for name in made_held.mapped("name")))) from error
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_held_project_meeting(self):
+        """The minutes of a held project meeting are a record of the project: kept."""
+        if not self.env.su and self.filtered("spm_held_on") and not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(self.env._("A held project meeting is kept with its minutes: only a sales projects "
+                                       "manager deletes it."))
 
     @api.model
     def _spm_held_domain(self):

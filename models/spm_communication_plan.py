@@ -18,7 +18,7 @@ class SpmCommunicationPlan(models.Model):
     _order = "grade_id, sequence, id"
 
     sequence = fields.Integer(default=10)
-    grade_id = fields.Many2one("spm.grade", string="Grade", required=True, index=True, ondelete="cascade")
+    grade_id = fields.Many2one("spm.grade", required=True, index=True, ondelete="cascade")
     meeting_type = fields.Selection(MEETING_TYPES, required=True, default="customer")
     frequency = fields.Selection(FREQUENCIES, required=True, default="weekly")
     duration = fields.Float("Duration (Hours)", default=1.0)

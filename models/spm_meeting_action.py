@@ -13,12 +13,12 @@ class SpmMeetingAction(models.Model):
     _spm_parent_fields = ("meeting_id",)
 
     sequence = fields.Integer(default=10)
-    meeting_id = fields.Many2one("calendar.event", string="Meeting", required=True, index=True, ondelete="cascade")
+    meeting_id = fields.Many2one("calendar.event", required=True, index=True, ondelete="cascade")
     project_id = fields.Many2one(related="meeting_id.spm_project_id", string="Project", store=True, index=True)
     name = fields.Char("Action", required=True)
     user_id = fields.Many2one("res.users", string="Owner", domain="[('share', '=', False)]")
     date_deadline = fields.Date("Deadline")
-    task_id = fields.Many2one("project.task", string="Task", readonly=True, copy=False, index="btree_not_null",
+    task_id = fields.Many2one("project.task", readonly=True, copy=False, index="btree_not_null",
                               ondelete="set null")
     held = fields.Boolean(related="meeting_id.spm_is_held", string="Meeting Held")
 
@@ -36,6 +36,7 @@ class SpmMeetingAction(models.Model):
         raise AccessError(self.env._("The task of an action item is created by holding its meeting."))
 
     def write(self, vals):
+        vals = self._spm_guard_write(vals)
         self._spm_check_not_held()
         if not self.env.su:
             self.meeting_id._spm_check_project_team()

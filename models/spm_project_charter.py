@@ -34,7 +34,7 @@ class SpmProjectCharter(models.Model):
                               domain="[('share', '=', False)]", tracking=True)
     state = fields.Selection([("draft", "To Sign"), ("signed", "Signed")], default="draft", required=True,
                              readonly=True, copy=False, index=True, tracking=True)
-    kickoff_held = fields.Boolean("Kickoff Held", compute="_compute_kickoff_held")
+    kickoff_held = fields.Boolean(compute="_compute_kickoff_held")
 
     @api.depends("meeting_id.spm_held_on")
     def _compute_kickoff_held(self):

@@ -60,6 +60,10 @@ class TestProjectMeeting(SpmMeetingCommon):
             self.env["spm.meeting.action"].with_user(self.pm).create({"meeting_id": meeting.id, "name": "新增"})
         with self.assertRaises(UserError):
             first.with_user(self.pm).unlink()
+        with self.assertRaises(UserError):
+            meeting.with_user(self.pm).write({"spm_action_ids": [Command.create({"name": "补一条"})]})
+        with self.assertRaises(UserError):
+            meeting.with_user(self.pm).unlink()
 
     def test_who_holds_a_meeting(self):
         meeting = self._meeting(user=self.user_director, spm_minutes="<p>纪要</p>")
@@ -102,6 +106,9 @@ class TestProjectMeeting(SpmMeetingCommon):
         north = self.user_sales_north
         with self.assertRaises(AccessError):
             self._meeting(user=north)
+        with self.assertRaises(AccessError):
+            self.env["calendar.event"].with_user(north).with_context(
+                default_spm_project_id=self.project.id, default_spm_meeting_type="review").create({"name": "复盘"})
         meeting = self.env["calendar.event"].with_user(north).create({"name": "内部会议"})
         with self.assertRaises(AccessError):
             meeting.with_user(north).write({"spm_meeting_type": "review", "spm_project_id": self.project.id})
