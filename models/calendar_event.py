@@ -226,6 +226,13 @@ class CalendarEvent(models.Model):
             })
         return charter._get_records_action(name=self.env._("Project Charter"))
 
+    def action_spm_send_charter(self):
+        """Mail the customer's signatory the link to sign the charter of this kickoff online (the acceptance's
+        mechanism), and open the charter."""
+        action = self.action_spm_charter()
+        self.env["spm.project.charter"].browse(action["res_id"]).action_send_for_signature()
+        return action
+
     def action_spm_print_minutes(self):
         """The meeting minutes (会议纪要) as a PDF."""
         self.ensure_one()
