@@ -152,6 +152,12 @@ class TestProjectMeeting(SpmMeetingCommon):
         charter = meeting.copy({"spm_meeting_type": "kickoff"}).with_user(self.pm).action_spm_charter()
         with self.assertRaises(AccessError):
             self.env["spm.project.charter"].with_user(portal).browse(charter["res_id"]).read(["state"])
+        # the charter follows the project's team too
+        Charter = self.env["spm.project.charter"]
+        self.assertEqual(Charter.with_user(self.pm).search([("id", "=", charter["res_id"])]).id, charter["res_id"])
+        self.assertFalse(Charter.with_user(self.user_sales_north).search([("id", "=", charter["res_id"])]))
+        as_b = Charter.with_user(self.user_sales_b).with_context(allowed_company_ids=self.company_b.ids)
+        self.assertFalse(as_b.search([("id", "=", charter["res_id"])]))
 
     def test_internal_meetings_do_not_open_the_visit_gate(self):
         lead = self._create_lead(partner_id=self.contact.id)
@@ -270,6 +276,10 @@ class TestProjectCharterPortal(HttpCase, SpmMeetingCommon):
         self.assertIn("o_spm_portal_charter", page.text)
         self.assertIn(self.project.name, page.text)
         self.assertNotIn("成本偏高", page.text, "nothing internal")
+        printed = self.url_open(f"/my/charters/{charter.id}?access_token={charter.access_token}&report_type=html")
+        self.assertEqual(printed.status_code, 200)
+        self.assertIn(self.project.name, printed.content.decode())
+        self.assertIn("spm_charter_signature", printed.content.decode())
         self.assertNotIn("o_spm_portal_charter", self.url_open(f"/my/charters/{charter.id}").text)
         self.assertNotIn("o_spm_portal_charter",
                          self.url_open(f"/my/charters/{charter.id}?access_token=forged").text)
