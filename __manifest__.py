@@ -34,6 +34,7 @@
         "data/spm_dashboard_data.xml",
         "data/spm_contract_data.xml",
         "data/spm_work_plan_data.xml",
+        "data/spm_meeting_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
@@ -47,6 +48,7 @@
         "reports/spm_contract_review_report.xml",
         "reports/spm_work_plan_report.xml",
         "reports/spm_team_meeting_report.xml",
+        "reports/spm_meeting_minutes_report.xml",
         "data/spm_mail_template_data.xml",
         "views/spm_grade_views.xml",
         "views/spm_approval_step_views.xml",
@@ -99,6 +101,8 @@
         "views/spm_bid_views.xml",
         "views/spm_work_plan_views.xml",
         "views/spm_team_meeting_views.xml",
+        "views/calendar_event_views.xml",
+        "views/spm_project_charter_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -117,6 +121,7 @@
         "data/spm_bid_demo.xml",
         "data/spm_work_plan_demo.xml",
         "data/spm_team_meeting_demo.xml",
+        "data/spm_meeting_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

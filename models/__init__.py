@@ -1,6 +1,7 @@
 # the mixins first: the models below inherit them
 from . import spm_workflow_mixin  # isort: skip
 from . import spm_gated_mixin, spm_gated_stage_mixin  # isort: skip
+from . import spm_signature_mixin  # isort: skip
 
 # isort: split
 from . import (
@@ -45,6 +46,7 @@ from . import (
     spm_commission_rule,
     spm_commission_settlement,
     spm_commission_tier,
+    spm_communication_plan,
     spm_contract_review,
     spm_contract_review_approval,
     spm_contract_review_item,
@@ -63,6 +65,8 @@ from . import (
     spm_lead_checklist,
     spm_lead_competitor,
     spm_lead_grade_criterion,
+    spm_meeting_action,
+    spm_project_charter,
     spm_project_member,
     spm_retrospective,
     spm_retrospective_evaluation,

@@ -5,6 +5,7 @@ from odoo.tools import SQL, create_index, plaintext2html
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 # what the default gates read: the gate status of a lead in the cache is recomputed when they change
 GATE_INPUTS = ("stage_id", "team_id", "write_date", "partner_id", "calendar_event_ids.start",
+               "calendar_event_ids.spm_meeting_type",
                "spm_visit_ids.date_start", "spm_feasibility_score", "spm_checklist_ids",
                "spm_attachment_ids.spm_document_type_id", "order_ids.state",
                "spm_initiation_approved", "spm_support_request_ids.state", "spm_support_request_ids.type",
@@ -403,7 +404,8 @@ class CrmLead(models.Model):
                     "request the initiation again for approval at this grade.",
                     request=last.name, old=last.grade_id.name, new=lead.spm_grade_id.name)
 
-    @api.depends("calendar_event_ids.start", "calendar_event_ids.active", "spm_visit_ids.date_start")
+    @api.depends("calendar_event_ids.start", "calendar_event_ids.active", "calendar_event_ids.spm_meeting_type",
+                 "spm_visit_ids.date_start")
     def _compute_spm_visit_logged(self):
         now = fields.Datetime.now()
         for lead in self:

@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -23,7 +23,8 @@ FIGURE_GROUPS = ("sales_project_management.group_spm_manager", "project.group_pr
 MANAGER_GROUP = "sales_project_management.group_spm_manager"
 # what the gate status of a project reads
 PROJECT_GATE_INPUTS = ("stage_id", "company_id", "write_date", "spm_final_accepted", "spm_collection_done",
-                       "spm_retrospective_done", "spm_checklist_ids", "spm_acceptance_ids.state")
+                       "spm_retrospective_done", "spm_checklist_ids", "spm_acceptance_ids.state",
+                       "spm_kickoff_signed")
 # where the documents of a project's archive (项目档案) are attached: the project, its opportunity, its
 # initiation (立项) request, its acceptances, its retrospective and its tasks
 ARCHIVE_DOCUMENTS = SQL("""
@@ -153,6 +154,14 @@ class ProjectProject(models.Model):
         "Satisfaction", compute="_compute_spm_satisfaction_score", store=True, digits=(3, 2), aggregator="avg",
         help="Average customer satisfaction (1 to 5) over every phase answered.")
 
+    # Project meetings (项目会议) and the charter signed at the kickoff
+    spm_meeting_ids = fields.One2many("calendar.event", "spm_project_id", string="Meetings")
+    spm_meeting_count = fields.Integer("Meeting Count", compute="_compute_spm_meeting_count")
+    spm_charter_ids = fields.One2many("spm.project.charter", "project_id", string="Charter Signatures")
+    spm_kickoff_signed = fields.Boolean(
+        "Kickoff Held, Charter Signed", compute="_compute_spm_kickoff_signed", store=True,
+        help="The kickoff meeting (启动会) is held and the customer signed the project charter.")
+
     # Retrospective (复盘) and archive (项目档案)
     spm_retrospective_ids = fields.One2many("spm.retrospective", "project_id", string="Retrospective")
     spm_retrospective_done = fields.Boolean("Retrospective Done", compute="_compute_spm_retrospective_done",
@@ -260,6 +269,18 @@ class ProjectProject(models.Model):
     def _compute_spm_acceptance_count(self):
         for project in self:
             project.spm_acceptance_count = len(project.spm_acceptance_ids)
+
+    def _compute_spm_meeting_count(self):
+        counts = dict(self.env["calendar.event"]._read_group(
+            [("spm_project_id", "in", self.ids)], ["spm_project_id"], ["__count"]))
+        for project in self:
+            project.spm_meeting_count = counts.get(project, 0)
+
+    @api.depends("spm_charter_ids.state", "spm_charter_ids.meeting_id.spm_held_on")
+    def _compute_spm_kickoff_signed(self):
+        for project in self:
+            project.spm_kickoff_signed = any(charter.state == "signed" and charter.meeting_id.spm_held_on
+                                             for charter in project.sudo().spm_charter_ids)
 
     @api.depends("spm_acceptance_ids.state", "spm_acceptance_ids.result", "spm_acceptance_ids.acceptance_type")
     def _compute_spm_final_accepted(self):
@@ -917,6 +938,58 @@ class ProjectProject(models.Model):
             subject = told.env._("You are the project manager of %(project)s.", project=self.display_name)
         self.message_notify(partner_ids=manager.partner_id.ids, subject=subject, body=subject,
                             record_name=self.display_name, email_layout_xmlid="mail.mail_notification_layout")
+
+    def action_spm_view_meetings(self):
+        """The project's meetings (项目会议): list and calendar."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_meeting_action")
+        action.update(domain=[("spm_project_id", "=", self.id)],
+                      context={"default_spm_project_id": self.id, "default_spm_meeting_type": "customer",
+                               "default_partner_ids": [self._spm_customer_contact().id, self.env.user.partner_id.id]})
+        return action
+
+    def action_spm_plan_meetings(self):
+        """Plan the project's recurring meetings from the communication plan of its grade (沟通计划), on Odoo's
+        calendar, repeated up to the project's planned end; a plan already planned is not planned again."""
+        self.ensure_one()
+        self._spm_check_team(lambda names: self.env._("Only the team of the project %s plans its meetings.", names))
+        project = self.sudo()
+        plans = project.spm_grade_id.spm_communication_plan_ids
+        if not plans:
+            raise UserError(self.env._("The grade of %s has no communication plan.", self.name))
+        today = fields.Date.context_today(self)
+        start_day = max(project.date_start or today, today)
+        end_day = project.date
+        if not end_day or end_day <= start_day:
+            raise UserError(self.env._("Set the planned end date of %s (after today) to plan its meetings.",
+                                       self.name))
+        labels = dict(self.env["calendar.event"]._fields["spm_meeting_type"]._description_selection(self.env))
+        Meeting = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
+        planned = Meeting.search([("spm_project_id", "=", self.id), ("recurrency", "=", True)])
+        created = Meeting
+        for plan in plans:
+            rrule_type, interval = plan._spm_recurrence()
+            if planned.filtered(lambda m, p=plan, t=rrule_type, i=interval: m.spm_meeting_type == p.meeting_type
+                                and m.rrule_type == t and m.interval == i):
+                continue
+            first = datetime.combine(start_day + timedelta(days=1), time(2, 0))  # 10:00 in China
+            created |= Meeting.create({
+                "name": f"{project.name} {labels[plan.meeting_type]}",
+                "spm_project_id": self.id,
+                "spm_meeting_type": plan.meeting_type,
+                "start": first,
+                "stop": first + timedelta(hours=plan.duration or 1.0),
+                "partner_ids": [Command.set(plan._spm_partners(project).ids)],
+                "user_id": project.user_id.id or self.env.uid,
+                "recurrency": True,
+                "rrule_type": rrule_type,
+                "interval": interval,
+                "end_type": "end_date",
+                "until": end_day,
+            })
+        if not created:
+            raise UserError(self.env._("The meetings of %s are planned already.", self.name))
+        return self.action_spm_view_meetings()
 
     def action_spm_open_acceptances(self):
         self.ensure_one()

@@ -21,12 +21,16 @@ class SpmAcceptance(models.Model):
     """
     _name = "spm.acceptance"
     _description = "Acceptance"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
+    _inherit = ["spm.signature.mixin", "mail.thread", "mail.activity.mixin", "spm.workflow.mixin"]
     _order = "date desc, id desc"
     # confirmed with the button “Confirm” or by the customer's online signature only
     _spm_workflow_fields = ("name", "state", "confirmed_by_id", "confirmed_on", "signature", "signed_by", "signed_on")
     _spm_parent_fields = ("project_id",)
     _spm_create_ignores_workflow = True
+    # the customer's online signature (spm.signature.mixin): the certificate, typed as the acceptance report
+    _spm_signature_report = "sales_project_management.action_report_spm_acceptance"
+    _spm_signature_template = "sales_project_management.mail_template_spm_acceptance_signature"
+    _spm_signature_document_type = ACCEPTANCE_REPORT
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, index="trigram",
                        default=lambda self: self.env._("New"))
@@ -53,10 +57,6 @@ class SpmAcceptance(models.Model):
                              readonly=True, copy=False, index=True, tracking=True)
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_on = fields.Datetime(readonly=True, copy=False)
-    signature = fields.Image("Customer Signature", copy=False, attachment=True, max_width=1024, max_height=1024,
-                             readonly=True)
-    signed_by = fields.Char(copy=False, readonly=True)
-    signed_on = fields.Datetime(copy=False, readonly=True)
     report_attached = fields.Boolean("Signed Report Attached", compute="_compute_report_attached",
                                      help="A document of the type “Acceptance Report” is attached.")
     satisfaction_ids = fields.One2many("spm.satisfaction", "acceptance_id")
@@ -252,40 +252,34 @@ class SpmAcceptance(models.Model):
         self.ensure_one()
         return self.state == "draft" and bool(self.result) and not self.signed_on
 
-    def _spm_sign(self, name, signature):
-        """The customer's online signature (portal): the signed certificate becomes the acceptance
-        report and the acceptance is confirmed. Called in sudo by the portal controller."""
-        self.ensure_one()
-        if not self._spm_can_be_signed():
-            raise UserError(self.env._("This acceptance is not waiting for a signature."))
-        if not (name or "").strip() or not signature:
-            raise UserError(self.env._("Give your name and your signature."))
-        self.write({"signed_by": name.strip(), "signed_on": fields.Datetime.now(), "signature": signature})
-        lang = self.signatory_id.lang or self.partner_id.lang or self.env.lang
-        pdf = self.env["ir.actions.report"].with_context(lang=lang)._render_qweb_pdf(
-            "sales_project_management.action_report_spm_acceptance", self.ids)[0]
-        self.env["ir.attachment"].create({
-            "name": f"{self.name}.pdf", "res_model": self._name, "res_id": self.id, "raw": pdf,
-            "mimetype": "application/pdf", "spm_document_type_id": self.env.ref(ACCEPTANCE_REPORT).id,
-        })
-        self._spm_confirm()
-        self.message_post(body=self.env._("Acceptance report signed online by %s.", self.signed_by),
-                          author_id=(self.signatory_id or self.partner_id).id)
+    # the online signature (spm.signature.mixin): the signed certificate becomes the acceptance report and
+    # the acceptance is confirmed
+    def _spm_signature_partner(self):
+        return self.signatory_id or self.partner_id
 
-    def action_send_for_signature(self):
-        """Mail the customer's signatory the link to sign the acceptance report online."""
-        self.ensure_one()
-        self.check_access("write")
-        if not self._spm_can_be_signed():
-            raise UserError(self.env._("%s: record the result of a draft acceptance before asking for the signature.",
-                                       self.name))
-        if not self.signatory_id.email:
-            raise UserError(self.env._("%s: choose the customer's signatory, with an email address.", self.name))
-        self._portal_ensure_token()
-        template = self.env.ref("sales_project_management.mail_template_spm_acceptance_signature")
-        self.message_post_with_source(template, subtype_xmlid="mail.mt_comment",
-                                      partner_ids=self.signatory_id.ids)
-        return True
+    def _spm_signature_recipient(self):
+        return self.signatory_id
+
+    def _spm_signature_lang(self):
+        return self.signatory_id.lang or self.partner_id.lang or self.env.lang
+
+    def _spm_signature_filename(self):
+        return self.name
+
+    def _spm_after_sign(self):
+        self._spm_confirm()
+
+    def _spm_not_waiting_message(self):
+        return self.env._("This acceptance is not waiting for a signature.")
+
+    def _spm_signed_message(self):
+        return self.env._("Acceptance report signed online by %s.", self.signed_by)
+
+    def _spm_cannot_send_message(self):
+        return self.env._("%s: record the result of a draft acceptance before asking for the signature.", self.name)
+
+    def _spm_no_signatory_message(self):
+        return self.env._("%s: choose the customer's signatory, with an email address.", self.name)
 
     def action_send_satisfaction_survey(self):
         """Mail the customer the satisfaction survey of this phase (answered without an Odoo login)."""
@@ -309,8 +303,3 @@ class SpmAcceptance(models.Model):
             self.env["spm.satisfaction"]._spm_invite(self, partner, send=False)
             self.invalidate_recordset(["satisfaction_survey_url"])
         return True
-
-    def action_preview(self):
-        """The certificate as the customer sees it in the portal."""
-        self.ensure_one()
-        return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}

@@ -32,6 +32,10 @@ class SpmGrade(models.Model):
     monitor_user_id = fields.Many2one("res.users", string="Monitor", help="A fixed monitor for projects of this grade.")
     wbs_template_id = fields.Many2one("spm.wbs.template", string="WBS Template",
                                       help="Phases and tasks of the delivery project; the default template if empty.")
+    spm_communication_plan_ids = fields.One2many(
+        "spm.communication.plan", "grade_id", string="Communication Plan", copy=True,
+        help="The recurring meetings (沟通计划) the projects of this grade hold: “Plan Meetings” on a project creates "
+             "them.")
 
     _sql_constraints = [
         ("min_amount_positive", "CHECK(min_amount >= 0)", "The minimum amount of a grade cannot be negative."),

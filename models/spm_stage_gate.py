@@ -14,7 +14,7 @@ PYTHON_OPERATORS = {"=", "!=", "<", "<=", ">", ">=", "in", "not in"}
 TARGET_MODELS = [("crm.lead", "Opportunity"), ("project.project", "Project")]
 MODEL_GATE_TYPES = {
     "crm.lead": {"min_score", "initiation", "support_done", "bid_reviewed", "bid_result"},
-    "project.project": {"acceptance", "collection", "archive", "retrospective"},
+    "project.project": {"acceptance", "collection", "archive", "retrospective", "kickoff"},
 }
 # project gate types: the project field that says whether the gate is met
 PROJECT_GATE_FIELDS = {
@@ -22,6 +22,7 @@ PROJECT_GATE_FIELDS = {
     "collection": "spm_collection_done",
     "archive": "spm_archive_complete",
     "retrospective": "spm_retrospective_done",
+    "kickoff": "spm_kickoff_signed",
 }
 
 
@@ -72,6 +73,7 @@ class SpmStageGate(models.Model):
         ("collection", "Every installment collected"),
         ("archive", "Project archive complete"),
         ("retrospective", "Retrospective (复盘) done"),
+        ("kickoff", "Kickoff held with a signed charter"),
         ("support_done", "Support request done"),
         ("bid_reviewed", "A bid reviewed (approved)"),
         ("bid_result", "A bid result recorded"),

@@ -26,6 +26,7 @@ from . import (
     test_monitoring_jobs,
     test_multi_company,
     test_project_gates,
+    test_project_meeting,
     test_reports,
     test_retrospective,
     test_risk,
