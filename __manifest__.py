@@ -34,6 +34,7 @@
         "data/spm_dashboard_data.xml",
         "data/spm_contract_data.xml",
         "data/spm_work_plan_data.xml",
+        "data/spm_stall_alert_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
@@ -97,6 +98,7 @@
         "views/res_config_settings_views.xml",
         "views/spm_bid_views.xml",
         "views/spm_work_plan_views.xml",
+        "views/spm_stall_alert_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -114,6 +116,7 @@
         "data/spm_support_demo.xml",
         "data/spm_bid_demo.xml",
         "data/spm_work_plan_demo.xml",
+        "data/spm_stall_alert_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
