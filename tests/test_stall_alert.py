@@ -275,5 +275,5 @@ class TestStallAlert(SpmMonitoringCommon):
 
 
 # queries of a run of the job: nothing due; due opportunities raised (one batch, one team leader)
-NOTHING_DUE = 3
-RAISING = 25
+NOTHING_DUE = 4
+RAISING = 26
