@@ -6,10 +6,10 @@ than the stage allows (``crm.stage.spm_max_days``) and have no alert for that st
 projects without a weekly report for two weeks; it raises one alert and one activity for each. The script
 times it against what plain Odoo would do for the same work, in the same run:
 
-| measure | the job | compared with |
-|---|---|---|
-| nothing due | the whole job (cancelling, the stage and report queries) | Odoo's own ``search`` of each stage's opportunities older than its limit |
-| 10 due | the whole job, raising 10 alerts with their activities | the same searches, then Odoo's ``activity_schedule`` on the 10 found |
+- nothing due: the whole job (cancelling, the stage and report queries) against Odoo's own ``search`` of each
+  stage's opportunities older than its limit;
+- 10 due: the whole job, raising 10 alerts with their activities, against the same searches followed by Odoo's
+  ``activity_schedule`` on the 10 found.
 
 Both variants alternate from an empty cache, each run in a savepoint rolled back. Every non-won stage is
 given a limit of 500 days for the runs, older than any bench opportunity (their last stage move spreads over
@@ -31,6 +31,7 @@ from datetime import timedelta
 from common import LEAD_PREFIX, alternate, argument_parser, ensure_leads, odoo_cursor, rolled_back, superuser_env
 
 from odoo import fields
+from odoo.tools import SQL
 
 GOAL = 1.25
 LIMIT_DAYS = 500
@@ -108,8 +109,6 @@ def measure(env, runs):
 
 
 def explain(env):
-    from odoo.tools import SQL  # noqa: PLC0415
-
     with rolled_back(env):
         env.cr.execute("UPDATE crm_stage SET spm_max_days = %s WHERE is_won IS NOT TRUE", [LIMIT_DAYS])
         Alert = env["spm.stall.alert"]

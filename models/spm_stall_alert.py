@@ -40,13 +40,13 @@ class SpmStallAlert(models.Model):
     reason = fields.Selection(REASONS, required=True, readonly=True, index=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, index="btree_not_null",
                               ondelete="cascade")
-    project_id = fields.Many2one("project.project", string="Project", readonly=True, index="btree_not_null",
+    project_id = fields.Many2one("project.project", readonly=True, index="btree_not_null",
                                  ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", compute="_compute_team_id")
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True, ondelete="set null",
+    stage_id = fields.Many2one("crm.stage", readonly=True, ondelete="set null",
                                help="The stage the opportunity stalled in.")
-    risk_id = fields.Many2one("spm.risk", string="Risk", readonly=True, ondelete="set null")
+    risk_id = fields.Many2one("spm.risk", readonly=True, ondelete="set null")
     task_id = fields.Many2one("project.task", string="Issue", readonly=True, ondelete="set null")
     detail = fields.Text(readonly=True)
     date_stalled = fields.Datetime(
@@ -57,7 +57,7 @@ class SpmStallAlert(models.Model):
     user_id = fields.Many2one("res.users", string="Asked", readonly=True, index="btree_not_null",
                               help="Who is asked to hold the analysis meeting: the project director, or the team "
                                    "leader of the opportunity.")
-    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, ondelete="set null")
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
     state = fields.Selection(STATES, default="open", required=True, readonly=True, index=True, tracking=True)
     meeting_id = fields.Many2one("calendar.event", string="Analysis Meeting", readonly=True, ondelete="set null")
     date_held = fields.Datetime("Held On", readonly=True)
@@ -75,10 +75,11 @@ class SpmStallAlert(models.Model):
             alert.team_id = alert.sudo().lead_id.team_id or alert.sudo().project_id.spm_lead_id.team_id
 
     def init(self):
-        super().init()
+        res = super().init()
         # what the daily job reads of the opportunities: per stage, those that entered it before its limit
         create_index(self.env.cr, "crm_lead_spm_stage_stalled_index", "crm_lead",
                      ["stage_id", "date_last_stage_update"])
+        return res
 
     # ------------------------------------------------------------
     # Raising
