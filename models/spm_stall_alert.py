@@ -34,10 +34,10 @@ class SpmStallAlert(models.Model):
     _order = "date_raised desc, id desc"
     _mail_post_access = "read"
     _spm_workflow_fields = ("reason", "lead_id", "project_id", "company_id", "stage_id", "risk_id", "task_id",
-                            "detail", "date_stalled", "date_raised", "user_id", "activity_id", "state", "meeting_id",
-                            "date_held")
+                            "stalled_days", "date_stalled", "date_raised", "user_id", "activity_id", "state",
+                            "meeting_id", "date_held")
 
-    reason = fields.Selection(REASONS, required=True, readonly=True, index=True)
+    reason = fields.Selection(REASONS, string="Stall Reason", required=True, readonly=True, index=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, index="btree_not_null",
                               ondelete="cascade")
     project_id = fields.Many2one("project.project", readonly=True, index="btree_not_null",
@@ -48,7 +48,9 @@ class SpmStallAlert(models.Model):
                                help="The stage the opportunity stalled in.")
     risk_id = fields.Many2one("spm.risk", readonly=True, ondelete="set null")
     task_id = fields.Many2one("project.task", string="Issue", readonly=True, ondelete="set null")
-    detail = fields.Text(readonly=True)
+    stalled_days = fields.Integer("Days Stalled", readonly=True,
+                                  help="How long the opportunity or project had stalled when the alert was raised.")
+    detail = fields.Text(compute="_compute_detail")
     date_stalled = fields.Datetime(
         "Stalled Since", readonly=True,
         help="When the stall began: the opportunity's entry into its stage, the project's last weekly report, the "
@@ -57,7 +59,7 @@ class SpmStallAlert(models.Model):
     user_id = fields.Many2one("res.users", string="Asked", readonly=True, index="btree_not_null",
                               help="Who is asked to hold the analysis meeting: the project director, or the team "
                                    "leader of the opportunity.")
-    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    activity_id = fields.Many2one("mail.activity", string="Analysis Activity", readonly=True, ondelete="set null")
     state = fields.Selection(STATES, default="open", required=True, readonly=True, index=True, tracking=True)
     meeting_id = fields.Many2one("calendar.event", string="Analysis Meeting", readonly=True, ondelete="set null")
     date_held = fields.Datetime("Held On", readonly=True)
@@ -68,6 +70,33 @@ class SpmStallAlert(models.Model):
         for alert in self:
             subject = alert.sudo().project_id or alert.sudo().lead_id
             alert.display_name = f"{labels.get(alert.reason, '')}: {subject.display_name or ''}"
+
+    @api.depends("reason", "stage_id", "stalled_days", "risk_id", "task_id")
+    @api.depends_context("lang")
+    def _compute_detail(self):
+        for alert in self:
+            alert.detail = alert._spm_describe({
+                "reason": alert.reason, "stage_id": alert.stage_id.id, "stalled_days": alert.stalled_days,
+                "risk_id": alert.risk_id.id, "task_id": alert.task_id.id})
+
+    @api.model
+    def _spm_describe(self, cause):
+        """What stalled, in the language of the environment: the alert's detail and its activity's note."""
+        reason, days = cause["reason"], cause["stalled_days"]
+        if reason == "stage_overdue":
+            stage = self.env["crm.stage"].sudo().browse(cause["stage_id"])
+            return self.env._("In the stage “%(stage)s” for %(days)s days (it allows %(max)s) without a move.",
+                              stage=stage.name, days=days, max=stage.spm_max_days)
+        if reason == "no_weekly_report":
+            return self.env._("No weekly report for %(days)s days.", days=days)
+        if reason == "new_high_risk":
+            risk = self.env["spm.risk"].sudo().browse(cause["risk_id"])
+            return self.env._("The risk “%(risk)s” is high (score %(score)s).", risk=risk.name, score=risk.score)
+        if reason == "issue_management":
+            task = self.env["project.task"].sudo().browse(cause["task_id"])
+            return self.env._("The issue “%(issue)s”, open for %(days)s days, is escalated to management.",
+                              issue=task.name, days=days)
+        return ""
 
     @api.depends("lead_id.team_id", "project_id.spm_lead_id.team_id")
     def _compute_team_id(self):
@@ -96,30 +125,37 @@ class SpmStallAlert(models.Model):
     @api.model
     def _spm_raise(self, causes):
         """Raise one alert per cause, in a batch: ``causes`` is a list of dicts with ``reason``, ``subject``
-        (an opportunity or a project), ``date_stalled``, ``detail`` and optionally ``stage_id``, ``risk_id``,
-        ``task_id``. Each asks its person with one activity on the subject. Return the alerts."""
+        (an opportunity or a project), ``date_stalled``, ``stalled_days`` and optionally ``stage_id``, ``risk_id``,
+        ``task_id``. Each asks its person with one activity on the subject, in their language. Return the
+        alerts."""
         alerts = self.sudo().browse()
         if not causes:
             return alerts
         today = fields.Date.context_today(self)
         activity_type = self.env.ref(ACTIVITY_TYPE)
         deadline = today + timedelta(days=activity_type.delay_count or 0)
-        labels = dict(self._fields["reason"]._description_selection(self.env))
         Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         model_ids = {name: self.env["ir.model"]._get_id(name) for name in ("crm.lead", "project.project")}
         asked = [self._spm_asked(cause["subject"]) for cause in causes]
-        activity_vals = [{
-            "res_model_id": model_ids[cause["subject"]._name], "res_id": cause["subject"].id,
-            "activity_type_id": activity_type.id, "user_id": user.id, "date_deadline": deadline,
-            "summary": self.env._("Analysis meeting: %(reason)s", reason=labels[cause["reason"]]),
-            "note": Markup("<p>%s</p>") % cause["detail"],
-        } for cause, user in zip(causes, asked, strict=True) if user]
+        activity_vals = []
+        for cause, user in zip(causes, asked, strict=True):
+            if not user:
+                continue
+            theirs = self.with_context(lang=user.lang or self.env.lang)
+            labels = dict(self._fields["reason"]._description_selection(theirs.env))
+            activity_vals.append({
+                "res_model_id": model_ids[cause["subject"]._name], "res_id": cause["subject"].id,
+                "activity_type_id": activity_type.id, "user_id": user.id, "date_deadline": deadline,
+                "summary": theirs.env._("Analysis meeting: %(reason)s", reason=labels[cause["reason"]]),
+                "note": Markup("<p>%s</p>") % theirs._spm_describe(cause),
+            })
         activities = iter(Activity.create(activity_vals))
         vals_list = []
         for cause, user in zip(causes, asked, strict=True):
             subject = cause["subject"]
             vals_list.append({
-                "reason": cause["reason"], "detail": cause["detail"], "date_stalled": cause["date_stalled"],
+                "reason": cause["reason"], "stalled_days": cause["stalled_days"],
+                "date_stalled": cause["date_stalled"],
                 "lead_id": subject.id if subject._name == "crm.lead" else False,
                 "project_id": subject.id if subject._name == "project.project" else False,
                 "company_id": subject.company_id.id or self.env.company.id,
@@ -173,12 +209,9 @@ class SpmStallAlert(models.Model):
         if not rows:
             return []
         leads = self.env["crm.lead"].sudo().browse([row[0] for row in rows])
-        max_days = dict(limits)
-        names = {stage.id: stage.name for stage in self.env["crm.stage"].sudo().browse({row[1] for row in rows})}
         return [{
             "reason": "stage_overdue", "subject": lead, "stage_id": stage_id, "date_stalled": since,
-            "detail": self.env._("In the stage “%(stage)s” for %(days)s days (it allows %(max)s) without a move.",
-                                 stage=names[stage_id], days=(now - since).days, max=max_days[stage_id]),
+            "stalled_days": (now - since).days,
         } for lead, (_lead_id, stage_id, since) in zip(leads, rows, strict=True)]
 
     @api.model
@@ -204,7 +237,7 @@ class SpmStallAlert(models.Model):
         projects = Project.browse([row[0] for row in rows])
         return [{
             "reason": "no_weekly_report", "subject": project, "date_stalled": since,
-            "detail": self.env._("No weekly report for %(days)s days.", days=(now - since).days),
+            "stalled_days": (now - since).days,
         } for project, (_project_id, since) in zip(projects, rows, strict=True)]
 
     @api.model
@@ -215,8 +248,7 @@ class SpmStallAlert(models.Model):
         now = fields.Datetime.now()
         return self._spm_raise([{
             "reason": "new_high_risk", "subject": risk.project_id or risk.lead_id, "risk_id": risk.id,
-            "date_stalled": now,
-            "detail": self.env._("The risk “%(risk)s” is high (score %(score)s).", risk=risk.name, score=risk.score),
+            "date_stalled": now, "stalled_days": 0,
         } for risk in risks.sudo() - alerted if risk.project_id or risk.lead_id])
 
     @api.model
@@ -230,8 +262,7 @@ class SpmStallAlert(models.Model):
         return self._spm_raise([{
             "reason": "issue_management", "subject": task.project_id, "task_id": task.id,
             "date_stalled": task.spm_issue_date,
-            "detail": self.env._("The issue “%(issue)s”, open for %(days)s days, is escalated to management.",
-                                 issue=task.name, days=(now - task.spm_issue_date).days if task.spm_issue_date else 0),
+            "stalled_days": (now - task.spm_issue_date).days if task.spm_issue_date else 0,
         } for task in tasks if (task, task.spm_issue_date) not in alerted])
 
     # ------------------------------------------------------------

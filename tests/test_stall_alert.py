@@ -58,6 +58,11 @@ class TestStallAlert(SpmMonitoringCommon):
         self.assertEqual((alert.reason, alert.state, alert.stage_id), ("stage_overdue", "open", self.stage_lead))
         self.assertEqual(alert.user_id, self.user_manager_east, "the team leader is asked")
         self.assertEqual(alert.date_stalled, lead.date_last_stage_update)
+        self.assertEqual(alert.stalled_days, 40)
+        self.assertIn("40", alert.detail)
+        self.assertIn("40", activity_note := self._meetings(lead).note)
+        self.assertIn(self.stage_lead.with_context(lang=self.user_manager_east.lang).name, activity_note,
+                      "the note is in the language of the one asked")
         activity = self._meetings(lead)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity, alert.activity_id)
