@@ -707,9 +707,13 @@ class CrmLead(models.Model):
     # Stall alerts (停滞预警)
     # ------------------------------------------------------------
 
-    spm_stall_alert_count = fields.Integer("Open Stall Alerts", compute="_compute_spm_stall_alert_count",
-                                           groups="sales_project_management.group_spm_user")
+    spm_stall_alert_ids = fields.One2many("spm.stall.alert", "lead_id", string="Stall Alerts",
+                                          groups="sales_project_management.group_spm_user")
+    # stored, so that the form reads it with the record: it changes only when the workflow raises or closes alerts
+    spm_stall_alert_count = fields.Integer("Open Stall Alerts", compute="_compute_spm_stall_alert_count", store=True,
+                                           compute_sudo=True, groups="sales_project_management.group_spm_user")
 
+    @api.depends("spm_stall_alert_ids.state")
     def _compute_spm_stall_alert_count(self):
         counts = dict(self.env["spm.stall.alert"]._read_group(
             [("lead_id", "in", self.ids), ("state", "=", "open")], ["lead_id"], ["__count"]))
