@@ -165,6 +165,15 @@ class TestStallAlert(SpmMonitoringCommon):
         alert = self._alerts(project, "issue_management")
         self.assertEqual(len(alert), 1)
         self.assertEqual((alert.task_id, alert.user_id), (issue, project._spm_director()))
+        # solved, reopened, and escalated again: a new escalation, a new alert
+        issue.state = "1_done"
+        issue.state = "01_in_progress"
+        issue.spm_issue_date = self.now - timedelta(days=30)
+        Task._cron_spm_escalate_issues()
+        Task._cron_spm_escalate_issues()
+        alerts = self._alerts(project, "issue_management")
+        self.assertEqual(len(alerts), 2)
+        self.assertEqual(alerts.task_id, issue)
 
     # ------------------------------------------------------------
     # Closing
