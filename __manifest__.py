@@ -35,6 +35,7 @@
         "data/spm_contract_data.xml",
         "data/spm_work_plan_data.xml",
         "data/spm_meeting_data.xml",
+        "data/spm_stall_alert_data.xml",
         "reports/spm_report_layout.xml",
         "reports/spm_initiation_report.xml",
         "reports/spm_project_charter_report.xml",
@@ -103,6 +104,7 @@
         "views/spm_team_meeting_views.xml",
         "views/calendar_event_views.xml",
         "views/spm_project_charter_portal_templates.xml",
+        "views/spm_stall_alert_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -122,6 +124,7 @@
         "data/spm_work_plan_demo.xml",
         "data/spm_team_meeting_demo.xml",
         "data/spm_meeting_demo.xml",
+        "data/spm_stall_alert_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -77,6 +77,7 @@ from . import (
     spm_satisfaction_line,
     spm_service_commitment,
     spm_stage_gate,
+    spm_stall_alert,
     spm_success_criterion,
     spm_support_request,
     spm_target,

@@ -195,7 +195,7 @@ class CalendarEvent(models.Model):
                     "%s <a href='#' data-oe-model='calendar.event' data-oe-id='%s'>%s</a>") % (
                     self.env._("Meeting held:"), meeting.id, meeting.name))
         meetings = self.filtered(lambda m: m.spm_meeting_type == "analysis")
-        if meetings and "spm.stall.alert" in self.env:
+        if meetings:
             self.env["spm.stall.alert"].sudo()._spm_close_by_meetings(meetings)
         return True
 

@@ -704,3 +704,26 @@ class CrmLead(models.Model):
     def action_spm_open_project(self):
         self.ensure_one()
         return self.spm_project_id._get_records_action()
+
+    # ------------------------------------------------------------
+    # Stall alerts (停滞预警)
+    # ------------------------------------------------------------
+
+    spm_stall_alert_ids = fields.One2many("spm.stall.alert", "lead_id", string="Stall Alerts",
+                                          groups="sales_project_management.group_spm_user")
+    # stored, so that the form reads it with the record: it changes only when the workflow raises or closes alerts
+    spm_stall_alert_count = fields.Integer("Open Stall Alerts", compute="_compute_spm_stall_alert_count", store=True,
+                                           compute_sudo=True, groups="sales_project_management.group_spm_user")
+
+    @api.depends("spm_stall_alert_ids.state")
+    def _compute_spm_stall_alert_count(self):
+        counts = dict(self.env["spm.stall.alert"]._read_group(
+            [("lead_id", "in", self.ids), ("state", "=", "open")], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.spm_stall_alert_count = counts.get(lead._origin, 0)
+
+    def action_spm_view_stall_alerts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_stall_alert_action")
+        action.update(domain=[("lead_id", "=", self.id)], context={"search_default_open": 1})
+        return action

@@ -18,3 +18,7 @@ class CrmStage(models.Model):
 
     spm_gate_ids = fields.One2many("spm.stage.gate", "stage_id", string="Gates",
                                    help="Requirements an opportunity must meet to leave this stage forward.")
+    spm_max_days = fields.Integer(
+        "Max Days in Stage", default=0,
+        help="An opportunity left in this stage longer than this without a move raises a stall alert (停滞预警) "
+             "asking its team leader for an analysis meeting. 0: no limit.")

@@ -1055,14 +1055,19 @@ class ProjectProject(models.Model):
         return [("spm_grade_id", "!=", False)]
 
     @api.model
+    def _spm_reporting_domain(self):
+        """The projects that take a weekly report: the active sales projects with a project manager."""
+        return [("spm_grade_id", "!=", False), ("user_id", "!=", False), ("last_update_status", "!=", "done"),
+                ("stage_id.fold", "=", False)]
+
+    @api.model
     def _cron_spm_weekly_report_reminders(self):
         """Weekly: the manager of an active sales project without a report for the current week is
         reminded, once for that week (a closed project takes no report)."""
         today = fields.Date.context_today(self)
         week = iso_week(today)
         projects = self.sudo().search([
-            ("spm_grade_id", "!=", False), ("user_id", "!=", False), ("last_update_status", "!=", "done"),
-            ("stage_id.fold", "=", False),
+            *self._spm_reporting_domain(),
             ("spm_report_reminded_week", "!=", week), ("update_ids", "not any", [("spm_week", "=", week)]),
         ])
         for project in projects:
@@ -1109,3 +1114,26 @@ class ProjectProject(models.Model):
     def action_spm_open_initiation(self):
         self.ensure_one()
         return self.spm_initiation_id._get_records_action()
+
+    # ------------------------------------------------------------
+    # Stall alerts (停滞预警)
+    # ------------------------------------------------------------
+
+    spm_stall_alert_ids = fields.One2many("spm.stall.alert", "project_id", string="Stall Alerts",
+                                          groups="sales_project_management.group_spm_user")
+    # stored, so that the form reads it with the record: it changes only when the workflow raises or closes alerts
+    spm_stall_alert_count = fields.Integer("Open Stall Alerts", compute="_compute_spm_stall_alert_count", store=True,
+                                           compute_sudo=True, groups="sales_project_management.group_spm_user")
+
+    @api.depends("spm_stall_alert_ids.state")
+    def _compute_spm_stall_alert_count(self):
+        counts = dict(self.env["spm.stall.alert"]._read_group(
+            [("project_id", "in", self.ids), ("state", "=", "open")], ["project_id"], ["__count"]))
+        for project in self:
+            project.spm_stall_alert_count = counts.get(project._origin, 0)
+
+    def action_spm_view_stall_alerts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_stall_alert_action")
+        action.update(domain=[("project_id", "=", self.id)], context={"search_default_open": 1})
+        return action

@@ -320,6 +320,8 @@ class ProjectTask(models.Model):
                     "sales_project_management.mail_activity_type_issue_escalation", user_id=user.id,
                     summary=self.env._("Open for %(days)s days: %(issue)s", days=days, issue=self.name))
         self.write({"spm_escalation_level": level})
+        if level == "2":
+            self.env["spm.stall.alert"].sudo()._spm_raise_for_issues(self)
         self.message_post(body=Markup("<p>%s</p>") % self.env._(
             "Escalated to %(level)s (%(users)s): open for %(days)s days.", level=labels[level],
             users=", ".join(users.mapped("name")) or self.env._("nobody to notify"), days=days))

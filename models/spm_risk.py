@@ -140,13 +140,23 @@ class SpmRisk(models.Model):
     def create(self, vals_list):
         risks = super().create(vals_list)
         risks._check_links()  # also when neither link is given
+        risks._spm_alert_high()
         return risks
 
     def write(self, vals):
+        high_before = self.filtered(lambda risk: risk.state == "open" and risk.level == "high")
         res = super().write(vals)
         if vals.get("state") == "closed":
             self._spm_close_review_activities()
+        (self - high_before)._spm_alert_high()
         return res
+
+    def _spm_alert_high(self):
+        """A risk that becomes high (or is reopened high) raises a stall alert (停滞预警) on its project or
+        opportunity."""
+        risks = self.filtered(lambda risk: risk.state == "open" and risk.level == "high")
+        if risks:
+            self.env["spm.stall.alert"].sudo()._spm_raise_for_risks(risks)
 
     def action_close(self):
         """Close the risks; their closing note says how they ended."""

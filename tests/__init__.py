@@ -36,6 +36,7 @@ from . import (
     test_security,
     test_service_portal,
     test_stage_gates,
+    test_stall_alert,
     test_support_request,
     test_target,
     test_team_meeting,
