@@ -114,6 +114,7 @@
         "data/spm_support_demo.xml",
         "data/spm_bid_demo.xml",
         "data/spm_work_plan_demo.xml",
+        "data/spm_customer_mail_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
