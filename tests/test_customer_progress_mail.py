@@ -39,7 +39,7 @@ class TestCustomerProgressMail(SpmWeeklyReportCommon):
     def _send(self, user, report=None, partners=None):
         report = report or self.report
         action = report.with_user(user).action_spm_customer_mail()
-        composer = Form(self.env["mail.compose.message"].with_user(user).with_context(action["context"]))
+        composer = Form(self.env["mail.compose.message"].with_user(user).with_context(**action["context"]))
         if partners is not None:
             composer.partner_ids.clear()
             for partner in partners:
@@ -105,6 +105,7 @@ class TestCustomerProgressMail(SpmWeeklyReportCommon):
         self.assertEqual(mails.recipient_ids, self.contact | self.contact_other)
         self.assertFalse((self.contact | self.contact_other) & report.message_partner_ids,
                          "the customer receives the mail without following the internal report")
+        self.assertNotIn("/mail/view", str(mails.body_html), "no link to the internal report")
         note = self.project.message_ids.filtered(lambda m: "2026-W52" in str(m.body))
         self.assertEqual(len(note), 1)
         self.assertTrue(note.subtype_id.internal, "noted in the project's chatter, internally")
@@ -114,6 +115,23 @@ class TestCustomerProgressMail(SpmWeeklyReportCommon):
         self.assertEqual(report.spm_customer_sent_by, self.user_manager_east)
         self.assertGreaterEqual(report.spm_customer_sent_on, first)
         self.assertEqual(len(report.message_ids.filtered(lambda m: m.message_type == "comment")), 2)
+
+    def test_a_portal_customer_sees_the_mail_and_nothing_internal(self):
+        portal = self.env["res.users"].create({
+            "login": "spm_t_portal_liufang", "partner_id": self.contact_other.id, "company_id": self.company.id,
+            "company_ids": [Command.set(self.company.ids)],
+            "groups_id": [Command.set(self.env.ref("base.group_portal").ids)]})
+        self.project.sudo().privacy_visibility = "portal"
+        self.project.message_subscribe(partner_ids=self.contact_other.ids)
+        message = self._send(self.user_sales_east, partners=self.contact_other)
+        mails = self.env["mail.mail"].sudo().search([("recipient_ids", "in", self.contact_other.ids)])
+        self.assertEqual(mails.mail_message_id, message, "the progress mail only, not the project's internal note")
+        self.assertNotIn("/mail/view", str(mails.body_html), "no link to the internal report")
+        self.assertNotIn("/odoo/", str(mails.body_html))
+        with self.assertRaises(AccessError):
+            self.report.with_user(portal).check_access("read")
+        note = self.project.message_ids.filtered(lambda m: "2026-W52" in str(m.body))
+        self.assertTrue(note.is_internal or note.subtype_id.internal)
 
     def test_who_may_send(self):
         # the project manager, the project director, the team leader and a sales projects manager
@@ -127,7 +145,7 @@ class TestCustomerProgressMail(SpmWeeklyReportCommon):
         # nor through the composer opened with the context of the button
         action = self.report.with_user(self.user_sales_east).action_spm_customer_mail()
         with self.assertRaises(AccessError):
-            self.report.with_user(self.user_sales_north).with_context(action["context"]).message_post(
+            self.report.with_user(self.user_sales_north).with_context(**action["context"]).message_post(
                 body="x", message_type="comment", partner_ids=self.contact.ids)
         self.assertEqual(self.report.spm_customer_sent_by, self.user_director)
 
@@ -173,7 +191,7 @@ class TestCustomerProgressMail(SpmWeeklyReportCommon):
                          self.env.ref("sales_project_management.mail_template_spm_customer_progress").id)
         xmlrpc.client.dumps((action,), allow_none=False)
         composer = Form(self.env["mail.compose.message"].with_user(self.user_sales_east).with_context(
-            action["context"]))
+            **action["context"]))
         self.assertEqual(list(composer.partner_ids), list(self.contact), "addressed to the customer's contact")
         self.assertIn("2026-W52", composer.subject)
         result = composer.save().action_send_mail()
