@@ -3,7 +3,7 @@ import xmlrpc.client
 from odoo import Command
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import SpmWeeklyReportCommon
 
@@ -196,3 +196,21 @@ class TestCustomerProgressMail(SpmWeeklyReportCommon):
         self.assertIn("2026-W52", composer.subject)
         result = composer.save().action_send_mail()
         xmlrpc.client.dumps((result,), allow_none=False)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerProgressMailTour(HttpCase, SpmWeeklyReportCommon):
+
+    def test_project_manager_sends_the_progress_mail_from_the_form(self):
+        self.customer.email = "info@binjiang-traffic.example.com"
+        self.contact.email = "zhangming@binjiang-traffic.example.com"
+        self.project.write({"spm_member_ids": [Command.create({"role": "customer_contact",
+                                                                "partner_id": self.contact.id})]})
+        report = self.env["project.update"].with_user(self.user_sales_east).create(
+            {"project_id": self.project.id, "date": "2026-12-23",
+             "spm_customer_needs": "<p>请于周五前提供停车场平面图</p>"})
+        self.start_tour(f"/odoo/action-sales_project_management.spm_weekly_report_action/{report.id}",
+                        "spm_customer_mail_tour", login=self.user_sales_east.login)
+        self.assertEqual(report.spm_customer_sent_by, self.user_sales_east)
+        message = report.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(message.partner_ids, self.contact)
