@@ -125,6 +125,7 @@
         "data/spm_team_meeting_demo.xml",
         "data/spm_meeting_demo.xml",
         "data/spm_stall_alert_demo.xml",
+        "data/spm_customer_mail_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

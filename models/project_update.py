@@ -1,10 +1,12 @@
 from datetime import datetime, time, timedelta
 
+from lxml import html
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.addons.project.models.project_task import CLOSED_STATES
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import clean_context, is_html_empty
 
 # the week's figures, compiled when the report is created (or refreshed), never typed
 FIGURE_FIELDS = (
@@ -30,7 +32,7 @@ class ProjectUpdate(models.Model):
     project team and the monitors (监控人)."""
     _name = "project.update"
     _inherit = ["project.update", "spm.workflow.mixin"]
-    _spm_workflow_fields = (*FIGURE_FIELDS, "spm_sent_date")
+    _spm_workflow_fields = (*FIGURE_FIELDS, "spm_sent_date", "spm_customer_sent_on", "spm_customer_sent_by")
     _spm_parent_fields = ("project_id",)
 
     spm_week = fields.Char(
@@ -57,6 +59,27 @@ class ProjectUpdate(models.Model):
     spm_summary = fields.Html("This Week", help="What was done this week, written by the project manager.")
     spm_next_week_plan = fields.Html("Next Week's Plan")
     spm_sent_date = fields.Datetime("Sent On", readonly=True, copy=False)
+    # 项目进展邮件: what the customer is told, written (pre-filled) and chosen by the project manager; the mail
+    # renders these fields and the project's public facts only, never the internal figures above
+    spm_customer_partner_id = fields.Many2one(
+        "res.partner", string="Customer Contact", compute="_compute_spm_customer_partner_id", compute_sudo=True,
+        help="Who the progress mail goes to by default: the customer contact of the project team, else the "
+             "project's customer.")
+    spm_customer_progress = fields.Html(
+        "Progress for the Customer",
+        help="Pre-filled with the progress, the milestones reached and the tasks completed this week.")
+    spm_customer_next_steps = fields.Html(
+        "Next Steps for the Customer", help="Pre-filled with next week's milestones and the tasks due.")
+    spm_customer_needs = fields.Html(
+        "Needed from the Customer", help="Decisions, documents, access... the customer is asked for.")
+    spm_customer_show_progress = fields.Boolean("Send the Progress", default=True)
+    spm_customer_show_next_steps = fields.Boolean("Send the Next Steps", default=True)
+    spm_customer_show_needs = fields.Boolean("Send What Is Needed", default=True)
+    spm_customer_sent_on = fields.Datetime("Sent to the Customer On", readonly=True, copy=False)
+    spm_customer_sent_by = fields.Many2one("res.users", string="Sent to the Customer By", readonly=True, copy=False)
+    spm_customer_preview = fields.Html(
+        "Customer Mail Preview", compute="_compute_spm_customer_preview", sanitize=False,
+        help="The body of the progress mail as the customer receives it.")
 
     _sql_constraints = [
         ("spm_week_unique", "UNIQUE(project_id, spm_week)", "A sales project has one weekly report per week."),
@@ -70,6 +93,32 @@ class ProjectUpdate(models.Model):
                 update.spm_week_start, update.spm_week_end = week_bounds(update.date)
             else:
                 update.spm_week = update.spm_week_start = update.spm_week_end = False
+
+    @api.depends("project_id")
+    def _compute_spm_customer_partner_id(self):
+        for update in self:
+            project = update.project_id
+            update.spm_customer_partner_id = project._spm_customer_contact() if project else False
+
+    @api.depends("spm_week", "progress", "spm_customer_progress", "spm_customer_next_steps", "spm_customer_needs",
+                 "spm_customer_show_progress", "spm_customer_show_next_steps", "spm_customer_show_needs")
+    def _compute_spm_customer_preview(self):
+        template = self.env.ref("sales_project_management.mail_template_spm_customer_progress",
+                                raise_if_not_found=False)
+        for update in self:
+            update.spm_customer_preview = update._spm_render_customer_body(template) if template and update.spm_week \
+                else False
+
+    def _spm_render_customer_body(self, template):
+        """The template's body for this report as it stands (unsaved edits included), in the customer's language:
+        what the composer renders when the mail is sent."""
+        self.ensure_one()
+        lang = self.spm_customer_partner_id.lang or self.env.lang
+        renderer = self.env["mail.render.mixin"].with_context(lang=lang)
+        values = renderer._render_eval_context()
+        values["object"] = self.with_context(lang=lang)
+        body = template.with_context(lang=lang).sudo().body_html
+        return renderer.env["ir.qweb"]._render(html.fragment_fromstring(body, create_parent="div"), values)
 
     def _spm_check_one_per_week(self, project, day, exclude=None):
         """Refused before writing (the unique index would only say it in the database's words)."""
@@ -95,6 +144,10 @@ class ProjectUpdate(models.Model):
                 result["name"] = self.env._("Weekly Report %s", iso_week(day))
             if "progress" in fields_list:
                 result["progress"] = self._spm_week_values(project.sudo(), day)["progress"]
+            wanted = set(fields_list) & {"spm_customer_progress", "spm_customer_next_steps"}
+            if wanted:
+                section = self._spm_customer_section(project, day, result.get("progress"))
+                result.update({name: section[name] for name in wanted if not result.get(name)})
         return result
 
     @api.model
@@ -144,6 +197,37 @@ class ProjectUpdate(models.Model):
             "collection_due": sum(installments.mapped("amount_company")),
             "collection_received": sum(receipts.mapped("amount_company")),
             "currency": project.currency_id,
+        }
+
+    @api.model
+    def _spm_customer_section(self, project, day, progress=None):
+        """The customer section's first draft, from facts the customer may read: the progress, the milestones
+        reached and the tasks completed this week; next week's milestones and tasks. Written in the language of
+        the customer's contact."""
+        project = project.sudo()
+        values = self._spm_week_values(project, day)
+        start, end = week_bounds(day + timedelta(days=7))
+        begin, finish = datetime.combine(start, time.min), datetime.combine(end, time.max)
+        milestones = self.env["project.milestone"].sudo().search(
+            [("project_id", "=", project.id), ("is_reached", "=", True), ("reached_date", ">=", values["week_start"]),
+             ("reached_date", "<=", values["week_end"])])
+        values.update({
+            "progress": values["progress"] if progress is None else progress,
+            "milestones_reached": (values["milestones_reached"] | milestones).sorted("deadline"),
+            "next_milestones": self.env["project.milestone"].sudo().search(
+                [("project_id", "=", project.id), ("is_reached", "=", False), ("deadline", ">=", start),
+                 ("deadline", "<=", end)], order="deadline, id"),
+            "next_tasks": self.env["project.task"].sudo().search(
+                [("project_id", "=", project.id), ("spm_is_issue", "=", False),
+                 ("state", "not in", list(CLOSED_STATES)), ("date_deadline", ">=", begin),
+                 ("date_deadline", "<=", finish)], order="date_deadline, id"),
+        })
+        QWeb = self.env["ir.qweb"].with_context(lang=project._spm_customer_contact().lang or self.env.lang)
+        return {
+            "spm_customer_progress": QWeb._render("sales_project_management.project_update_spm_customer_progress",
+                                                  values),
+            "spm_customer_next_steps": QWeb._render(
+                "sales_project_management.project_update_spm_customer_next_steps", values),
         }
 
     def _spm_figures(self):
@@ -198,6 +282,12 @@ class ProjectUpdate(models.Model):
                                 else "on_track")
                 if not vals.get("description"):
                     vals["description"] = self._spm_render_description(project, day)
+                if "progress" not in vals:
+                    vals["progress"] = self._spm_week_values(project.sudo(), day)["progress"]
+                if "spm_customer_progress" not in vals or "spm_customer_next_steps" not in vals:
+                    section = self._spm_customer_section(project, day, vals["progress"])
+                    for name, value in section.items():
+                        vals.setdefault(name, value)
         updates = super().create(vals_list)
         for update in updates.filtered("spm_week"):
             update.sudo().write(update._spm_figures())
@@ -258,3 +348,74 @@ class ProjectUpdate(models.Model):
             update.message_post(body=Markup("<p>%s</p>") % self.env._(
                 "Weekly report sent to %s.", ", ".join(partners.mapped("name"))))
         return True
+
+    # ------------------------------------------------------------
+    # The customer's progress mail (项目进展邮件)
+    # ------------------------------------------------------------
+
+    def _spm_customer_sections(self):
+        """The sections of the customer section chosen to go out and written."""
+        self.ensure_one()
+        return [name for name, shown in (("spm_customer_progress", self.spm_customer_show_progress),
+                                         ("spm_customer_next_steps", self.spm_customer_show_next_steps),
+                                         ("spm_customer_needs", self.spm_customer_show_needs))
+                if shown and not is_html_empty(self[name])]
+
+    def _spm_check_customer_mail(self):
+        """The project's team (its manager, director, salespeople and their leader) or a sales projects manager
+        mails a sales project's weekly progress to the customer, once something is chosen to go out."""
+        if self.filtered(lambda u: not u.spm_week):
+            raise UserError(self.env._("Only the weekly report of a sales project can be sent to the customer."))
+        self.project_id._spm_check_team(lambda names: self.env._(
+            "Only the team of the project %s sends its progress mail to the customer.", names))
+        for update in self:
+            if not update._spm_customer_sections():
+                raise UserError(self.env._(
+                    "The customer section of “%s” is empty: write the progress, the next steps or what is needed "
+                    "from the customer, and tick what goes out.", update.name))
+
+    def action_spm_customer_mail(self):
+        """Open the composer with the customer's progress mail (项目进展邮件), addressed to the customer's contact:
+        the project manager reviews, adds the customer's other contacts and sends."""
+        self.ensure_one()
+        self._spm_check_customer_mail()
+        template = self.env.ref("sales_project_management.mail_template_spm_customer_progress")
+        return {
+            "name": self.env._("Send the Progress Mail to the Customer"),
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id,
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "force_email": True,
+                "model_description": self.env._("Project Progress"),
+                "spm_customer_mail": True,
+            },
+        }
+
+    def message_post(self, **kwargs):
+        """Sent from the composer of the customer's progress mail: checked as the button is, then stamped, and
+        noted in the project's chatter. The recipients are not made followers: the mail is for them, the
+        report's chatter stays internal."""
+        if not self.env.context.get("spm_customer_mail"):
+            return super().message_post(**kwargs)
+        self._spm_check_customer_mail()
+        partners = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
+        if not partners:
+            raise UserError(self.env._("Choose the customer's contacts to send the progress mail to."))
+        message = super(ProjectUpdate, self.with_context(mail_post_autofollow=False)).message_post(**kwargs)
+        now = fields.Datetime.now()
+        self.sudo().write({"spm_customer_sent_on": now, "spm_customer_sent_by": self.env.uid})
+        for update in self.with_context(clean_context(self.env.context)):
+            update.project_id.sudo().message_post(
+                body=Markup("<p>%s</p>") % self.env._(
+                    "Progress mail of %(week)s sent to the customer: %(recipients)s.", week=update.spm_week,
+                    recipients=", ".join(partners.sudo().mapped("display_name"))),
+                author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_note")
+        return message

@@ -11,6 +11,7 @@ from . import (
     test_commission,
     test_contract_review,
     test_customer,
+    test_customer_progress_mail,
     test_customer_reports,
     test_daily_report,
     test_dashboards,
