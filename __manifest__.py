@@ -3,7 +3,7 @@
     "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation (立项) "
     "approval, delivery projects, acceptance, payment collection (回款), visits, targets and commissions "
     "on Odoo CRM, Project, Sales and Invoicing",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "author": "Sales Project Management",
     "website": "https://github.com/sales-project-management/sales_project_management",
