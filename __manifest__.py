@@ -1,8 +1,8 @@
 {
     "name": "Sales Project Management",
     "summary": "Run long B2B deals as governed sales projects: stage gates, graded initiation (立项) "
-    "approval, delivery projects, acceptance, payment collection (回款), visits, targets and commissions "
-    "on Odoo CRM, Project, Sales and Invoicing",
+    "approval, bids and contract review, delivery projects and meetings, acceptance, payment collection (回款), "
+    "customers and after-sales, visits, plans, targets and commissions on Odoo CRM, Project, Sales and Invoicing",
     "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "author": "Sales Project Management",

@@ -236,4 +236,4 @@ class CalendarEvent(models.Model):
     def action_spm_print_minutes(self):
         """The meeting minutes (会议纪要) as a PDF."""
         self.ensure_one()
-        return self.env.ref("sales_project_management.action_report_spm_meeting_minutes").report_action(self)
+        return self.env.ref("sales_project_management.action_report_spm_meeting_minutes").report_action(self, data={})

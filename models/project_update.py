@@ -259,6 +259,9 @@ class ProjectUpdate(models.Model):
         projects._spm_check_open()
 
     def _spm_refuse(self, names):
+        if set(names) <= {"spm_customer_sent_on", "spm_customer_sent_by"}:
+            raise AccessError(self.env._("A weekly report is stamped as sent to the customer when its progress mail "
+                                         "is sent (“Send Progress Mail to Customer”), not by hand."))
         raise AccessError(self.env._("The figures of a weekly report are compiled from the project; use "
                                      "“Refresh Figures”."))
 

@@ -278,11 +278,11 @@ class SpmTeamMeeting(models.Model):
 
     def action_print(self):
         """The PDF 周会材料 / 月会材料."""
-        return self.env.ref("sales_project_management.action_report_spm_team_meeting").report_action(self)
+        return self.env.ref("sales_project_management.action_report_spm_team_meeting").report_action(self, data={})
 
     def action_show(self):
         """The pack as a page to project in the meeting (the same document as the PDF)."""
-        return self.env.ref("sales_project_management.action_report_spm_team_meeting_html").report_action(self)
+        return self.env.ref("sales_project_management.action_report_spm_team_meeting_html").report_action(self, data={})
 
     @api.model
     def action_spm_open_meetings(self):

@@ -212,9 +212,8 @@ class TestStallAlert(SpmMonitoringCommon):
         self.Alert._cron_spm_stall_alerts()
         alert = self._alerts(lead)
         self.assertEqual((alert.state, alert.user_id), ("open", self.user_manager_east))
-        # a customer meeting (a visit) held on the opportunity is not the analysis asked for
-        visit = self._analysis(self.user_manager_east, opportunity_id=lead.id, spm_meeting_type="customer",
-                               spm_project_id=False)
+        # a meeting with the customer (a visit) held on the opportunity is not the analysis asked for
+        visit = self._analysis(self.user_manager_east, minutes=False, opportunity_id=lead.id)
         self.assertEqual(alert.state, "open")
         self.assertTrue(visit)
         meeting = self._analysis(self.user_manager_east, opportunity_id=lead.id, spm_meeting_type="analysis")
