@@ -483,10 +483,10 @@ class ProjectProject(models.Model):
     def action_spm_view_service_requests(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("sales_project_management.spm_service_request_action")
+        after_sales = (self.company_id or self.env.company)._spm_after_sales_project()
         action.update(domain=[("spm_sales_project_id", "=", self.id)],
                       context={"default_spm_sales_project_id": self.id, "default_partner_id": self.partner_id.id,
-                               "default_project_id": (self.company_id or self.env.company)._spm_after_sales_project().id,
-                               "spm_service_request": True})
+                               "default_project_id": after_sales.id, "spm_service_request": True})
         return action
 
     def _alias_get_creation_values(self):

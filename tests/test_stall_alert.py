@@ -229,7 +229,7 @@ class TestStallAlert(SpmMonitoringCommon):
         self.assertEqual(held, alert)
 
     def test_the_director_holds_the_projects_analysis_meeting(self):
-        lead, project = self._approved_project("滨江水务调度中心")
+        _lead, project = self._approved_project("滨江水务调度中心")
         self._age_project(project, 20)
         self.Alert._cron_spm_stall_alerts()
         alert = self._alerts(project, "no_weekly_report")
