@@ -331,18 +331,18 @@ class SpmTeamMeeting(models.Model):
         # the summaries: stored once compiled by their person, else compiled now by the work plans' method
         current = Plan.union(*(row[2] for row in rows))
         pending = current.filtered(lambda p: p.summary_state == "pending")
-        live = pending._spm_compile_figures()
-        # the targets of the period: the work plans' split of the confirmed targets, also for a member without plan
+        # a member without a plan of the period (e.g. weekly plans only, in a monthly pack) is compiled the same
+        # way through a stand-in plan of the period, never saved: targets, money, visits, calls, won and lost
         stand_ins = {row: Plan.new({"user_id": row[1].id, "company_id": row[0].company_id.id,
                                     "period_type": row[0].period_type, "date_from": row[0].date_from})
                      for row in rows if not row[2]}
+        live = Plan.union(pending, *stand_ins.values())._spm_compile_figures()
+        # the targets of the period: the work plans' split of the confirmed targets
         targets = Plan.union(current, *stand_ins.values())._spm_targets()
-        # the money of the team and of the members without plan: the targets' one computation
-        scopes = [(f"team-{meeting.id}", meeting.company_id.id, False, meeting.team_id.id, meeting.date_from,
-                   meeting.date_to) for meeting in meetings]
-        scopes += [(f"user-{row[0].id}-{row[1].id}", row[0].company_id.id, row[1].id, False, row[0].date_from,
-                    row[0].date_to) for row in rows if not row[2]]
-        achieved = self.env["spm.target"]._spm_achieved(scopes)
+        # the money of the team: the targets' one computation
+        achieved = self.env["spm.target"]._spm_achieved([
+            (f"team-{meeting.id}", meeting.company_id.id, False, meeting.team_id.id, meeting.date_from,
+             meeting.date_to) for meeting in meetings])
         leads = meetings._spm_compile_leads()
 
         meetings.member_ids.unlink()
@@ -356,9 +356,7 @@ class SpmTeamMeeting(models.Model):
                 figures = live.get(plan.id) or {name: plan[name] for name in PLAN_FIGURES}
                 target_signed, target_collected = targets[plan]
             else:
-                amounts = achieved.get(f"user-{meeting.id}-{user.id}", {})
-                figures = {f"achieved_{basis}": amounts.get(basis, 0.0) for basis in ("signed", "invoiced",
-                                                                                       "collected")}
+                figures = live[stand_ins[row].id]
                 target_signed, target_collected = targets[stand_ins[row]]
             values = {
                 "meeting_id": meeting.id, "sequence": sequence, "user_id": user.id, "plan_id": plan.id,

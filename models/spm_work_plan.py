@@ -396,6 +396,9 @@ class SpmWorkPlan(models.Model):
     def _spm_compile_figures(self):
         """{plan id: the summary's figures}, in a fixed number of queries whatever the number of plans,
         visits, stage moves or opportunities."""
+        # the plans are numbered for the queries (a plan not saved yet, a team pack's stand-in, has no id)
+        plans = list(self)
+        key_of = dict(enumerate(plan.id for plan in plans))
         result = {plan.id: {"achieved_signed": 0.0, "achieved_invoiced": 0.0, "achieved_collected": 0.0,
                             "visit_count": 0, "call_count": 0, "new_customer_count": 0, "moved_lead_count": 0,
                             "won_count": 0, "won_amount": 0.0, "lost_count": 0, "lost_reasons": False}
@@ -404,16 +407,17 @@ class SpmWorkPlan(models.Model):
             return result
         # the money: the targets' one definition of signed, invoiced and collected
         achieved = self.env["spm.target"]._spm_achieved(
-            [(plan.id, plan.company_id.id, plan.user_id.id, False, plan.date_from, plan.date_to) for plan in self])
-        for plan_id, amounts in achieved.items():
+            [(index, plan.company_id.id, plan.user_id.id, False, plan.date_from, plan.date_to)
+             for index, plan in enumerate(plans)])
+        for index, amounts in achieved.items():
             for basis, amount in amounts.items():
-                result[plan_id][f"achieved_{basis}"] = amount
+                result[key_of[index]][f"achieved_{basis}"] = amount
         for model in ("spm.visit", "spm.gate.log", "crm.lead", "sale.order"):
             self.env[model].flush_model()
         periods = SQL("(VALUES %s) AS p(plan_id, user_id, company_id, start_utc, stop_utc)", SQL(", ").join(
-            SQL("(%s, %s, %s, %s::timestamp, %s::timestamp)", plan.id, plan.user_id.id, plan.company_id.id,
+            SQL("(%s, %s, %s, %s::timestamp, %s::timestamp)", index, plan.user_id.id, plan.company_id.id,
                 plan.company_id._spm_day_bounds(plan.date_from)[0], plan.company_id._spm_day_bounds(plan.date_to)[1])
-            for plan in self))
+            for index, plan in enumerate(plans)))
         # visits held, phone visits counted as calls
         for plan_id, visits, calls in self.env.execute_query(SQL("""
             SELECT p.plan_id, COUNT(*) FILTER (WHERE v.visit_type != 'phone'),
@@ -423,7 +427,7 @@ class SpmWorkPlan(models.Model):
                               AND v.date_start >= p.start_utc AND v.date_start < p.stop_utc
              GROUP BY p.plan_id
         """, periods)):
-            result[plan_id].update(visit_count=visits, call_count=calls)
+            result[key_of[plan_id]].update(visit_count=visits, call_count=calls)
         # opportunities moved forward by the person (the gate log of their stage moves)
         for plan_id, moved in self.env.execute_query(SQL("""
             SELECT p.plan_id, COUNT(DISTINCT g.lead_id)
@@ -432,7 +436,7 @@ class SpmWorkPlan(models.Model):
                                  AND g.date >= p.start_utc AND g.date < p.stop_utc
              GROUP BY p.plan_id
         """, periods)):
-            result[plan_id]["moved_lead_count"] = moved
+            result[key_of[plan_id]]["moved_lead_count"] = moved
         # won and lost: the person's opportunities closed in the period
         lost_reasons = defaultdict(list)
         for plan_id, outcome, reason_id, count, amount in self.env.execute_query(SQL("""
@@ -444,7 +448,7 @@ class SpmWorkPlan(models.Model):
                              AND ((l.active AND l.probability = 100) OR (NOT l.active AND l.probability = 0))
              GROUP BY 1, 2, 3
         """, periods)):
-            values = result[plan_id]
+            values = result[key_of[plan_id]]
             if outcome == "won":
                 values["won_count"] += count
                 values["won_amount"] += float(amount or 0.0)
@@ -456,7 +460,7 @@ class SpmWorkPlan(models.Model):
         names = {reason.id: reason.name for reason in reasons}
         no_reason = self.env._("No reason given")
         for plan_id, rows in lost_reasons.items():
-            result[plan_id]["lost_reasons"] = "\n".join(
+            result[key_of[plan_id]]["lost_reasons"] = "\n".join(
                 f"{names.get(reason_id) or no_reason}: {count}"
                 for reason_id, count in sorted(rows, key=lambda row: -row[1]))
         # new customers: the customers (commercial entities) whose first opportunity or first order of the
@@ -478,7 +482,7 @@ class SpmWorkPlan(models.Model):
                AND f.first_date >= p.start_utc AND f.first_date < p.stop_utc
              GROUP BY p.plan_id
         """, periods=periods, users=self.user_id.ids)):
-            result[plan_id]["new_customer_count"] = count
+            result[key_of[plan_id]]["new_customer_count"] = count
         for values in result.values():
             values["won_amount"] = round(values["won_amount"], 2)
         return result

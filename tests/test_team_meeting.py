@@ -369,10 +369,12 @@ class TestTeamMeeting(SpmVisitCommon):
         counts = []
         for meeting, leader in teams:
             self.env.flush_all()
+            self.env.cr.flush()
             self.env.invalidate_all()
             before = self.cr.sql_log_count
             meeting.with_user(leader).action_refresh()
             self.env.flush_all()
+            self.env.cr.flush()  # as assertQueryCount counts: the pre-commit work (tracking) included
             counts.append(self.cr.sql_log_count - before)
         self.assertEqual((len(small.member_ids), len(large.member_ids)), (2, 6))
         self.assertEqual((small.intent_count, large.intent_count, large.lost_count), (2, 18, 18))
@@ -383,6 +385,28 @@ class TestTeamMeeting(SpmVisitCommon):
         with self.assertQueryCount(counts[1]):
             large.with_user(large_leader).action_refresh()
             self.env.flush_all()
+
+    def test_monthly_pack_compiles_a_member_who_keeps_weekly_plans_only(self):
+        """A monthly pack: a salesperson with weekly plans only (no month plan) is compiled for the month the same
+        way as a plan would be, visits and calls included (not zero)."""
+        sales = self.user_sales_east
+        self._target(sales, 220_000)
+        self._plan(sales, plan_text="本周计划")
+        self._visit(lead_id=False, visit_type="onsite", date_start=fields.Datetime.now() - timedelta(minutes=5))
+        self._visit(visit_type="phone", name="电话沟通", date_start=fields.Datetime.now() - timedelta(minutes=5))
+        self._sign(sales, 380_000)
+        meeting = self._meeting(period_type="month", date_from=self.today.replace(day=1))
+        line = meeting.member_ids.filtered(lambda member: member.user_id == sales)
+        self.assertFalse(line.plan_id, "no plan of the month")
+        month = self.Plan.new({"user_id": sales.id, "company_id": self.company.id, "period_type": "month",
+                               "date_from": self.today.replace(day=1)})
+        figures = month._spm_compile_figures()[month.id]
+        self.assertEqual((line.visit_count, line.call_count, line.achieved_signed), (1, 1, 380_000))
+        for name, value in figures.items():
+            if name != "lost_reasons":
+                self.assertEqual(line[name], value, name)
+        self.assertEqual(line.target_signed, month.target_signed)
+        self.assertEqual((meeting.visit_count, meeting.call_count), (1, 1))
 
     def test_pdf_and_screen_show_the_figures(self):
         self._target(self.user_sales_east, 220_000)
