@@ -6,6 +6,8 @@ from odoo.tools import is_html_empty
 
 # the fields that decide whether a meeting is held (started, not archived) for the visit gate
 HELD_FIELDS = {"start", "stop", "start_date", "stop_date", "allday", "active", "spm_meeting_type"}
+# the fields a held project meeting keeps
+HELD_LOCKED_FIELDS = {"spm_meeting_type", "spm_project_id", "opportunity_id"}
 # 项目会议: the meetings of a sales project (or, for an analysis, of an opportunity)
 MEETING_TYPES = [("kickoff", "Kickoff Meeting"), ("analysis", "Analysis Meeting"), ("review", "Monthly Review"),
                  ("customer", "Customer Meeting")]
@@ -97,6 +99,16 @@ class CalendarEvent(models.Model):
     def write(self, vals):
         if not self.env.su and any(name.startswith("spm_") and name != "spm_visit_ids" for name in vals):
             self.filtered("spm_project_id")._spm_check_project_team()
+        # what a held meeting was (its type, its project or opportunity) is what it answered: a held analysis
+        # meeting is no kickoff afterwards (the kickoff gate), nor a customer visit (the visit gate)
+        if not self.env.su and HELD_LOCKED_FIELDS & set(vals):
+            for meeting in self.filtered("spm_held_on"):
+                changed = [name for name in HELD_LOCKED_FIELDS & set(vals)
+                           if meeting._fields[name].convert_to_write(meeting[name], meeting) != (vals[name] or False)]
+                if changed:
+                    raise UserError(self.env._(
+                        "The meeting “%s” is held: its type, project and opportunity stay what they were.",
+                        meeting.name))
         # a held meeting counts for the opportunity's visit gate: linked by those who may work it only
         # (a client sending the meeting's own opportunity back with other changes moves nothing)
         lead_id = vals.get("opportunity_id")

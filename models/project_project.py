@@ -1,6 +1,7 @@
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _lt, api, fields, models
@@ -967,12 +968,15 @@ class ProjectProject(models.Model):
         Meeting = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
         planned = Meeting.search([("spm_project_id", "=", self.id), ("recurrency", "=", True)])
         created = Meeting
+        tz = (project.company_id or self.env.company)._spm_tz()
         for plan in plans:
             rrule_type, interval = plan._spm_recurrence()
             if planned.filtered(lambda m, p=plan, t=rrule_type, i=interval: m.spm_meeting_type == p.meeting_type
                                 and m.rrule_type == t and m.interval == i):
                 continue
-            first = datetime.combine(start_day + timedelta(days=1), time(2, 0))  # 10:00 in China
+            # 10:00 the next day, in the company's time zone (stored in UTC)
+            first = tz.localize(datetime.combine(start_day + timedelta(days=1), time(10, 0))).astimezone(
+                pytz.utc).replace(tzinfo=None)
             created |= Meeting.create({
                 "name": f"{project.name} {labels[plan.meeting_type]}",
                 "spm_project_id": self.id,

@@ -64,6 +64,15 @@ class TestProjectMeeting(SpmMeetingCommon):
             meeting.with_user(self.pm).write({"spm_action_ids": [Command.create({"name": "补一条"})]})
         with self.assertRaises(UserError):
             meeting.with_user(self.pm).unlink()
+        # what it was stays: a held customer meeting does not become the kickoff (its gate) nor move elsewhere
+        for values in ({"spm_meeting_type": "kickoff"}, {"spm_meeting_type": "analysis"},
+                       {"opportunity_id": self._create_lead("会议商机").id}):
+            with self.subTest(values=values), self.assertRaisesRegex(UserError, "is held"):
+                meeting.with_user(self.pm).write(values)
+        self.assertEqual(meeting.spm_meeting_type, "customer")
+        # sending back what it is, or changing the minutes, is no change
+        meeting.with_user(self.pm).write({"spm_meeting_type": "customer", "spm_project_id": self.project.id,
+                                          "spm_minutes": "<p>客户确认范围（更正）</p>"})
 
     def test_who_holds_a_meeting(self):
         meeting = self._meeting(user=self.user_director, spm_minutes="<p>纪要</p>")
